@@ -1,0 +1,1 @@
+"""A searchable news archive: ingest articles, enrich them, index them with Whoosh, serve them."""

@@ -1,0 +1,83 @@
+"""The article: one frozen record that every layer passes along.
+
+Readers and parsers fill the text fields; enrichment fills entities, countries
+and topics with `dataclasses.replace`; the index stores it and search returns it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """Where and from whom wire copy was filed, as the dateline says it."""
+
+    place: str | None = None
+    agency: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Entities:
+    """Named entities merged within one article, most mentioned first."""
+
+    people: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()  # nationalities, religious and political groups (NORP)
+    events: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news story with its metadata; `source` names the file it came from."""
+
+    source: str
+    body: str
+    headline: str = ""
+    headline_derived: bool = False
+    url: str | None = None
+    byline: str | None = None
+    authors: tuple[str, ...] = ()
+    dateline: Dateline = field(default_factory=Dateline)
+    published: str | None = None  # ISO 8601 date or datetime, from the story itself
+    subheads: tuple[str, ...] = ()
+    credits: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    language: str | None = None
+    entities: Entities = field(default_factory=Entities)
+    countries: tuple[str, ...] = ()  # what the story is about, most relevant first
+    country_mentions: dict[str, int] = field(default_factory=dict)  # every country named, with counts
+    country_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)  # code -> words that pointed there
+    topics: tuple[str, ...] = ()  # IPTC Media Topics top-level slugs, most confident first
+    topic_scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """A short stable id derived from the source, so re-indexing updates in place."""
+        return article_id(self.source)
+
+    @property
+    def content_hash(self) -> str:
+        """A hash of what was read, so unchanged articles can be skipped."""
+        text = "\x1f".join([self.headline, self.byline or "", self.published or "", self.url or "", self.body])
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The article as JSON-ready data (the shape of `extract --json` and the API)."""
+        data = asdict(self)
+        data = {"id": self.id, **data}
+        for key, value in data.items():
+            if isinstance(value, tuple):
+                data[key] = list(value)
+        data["entities"] = {k: list(v) for k, v in data["entities"].items()}
+        data["credits"] = {k: list(v) for k, v in self.credits.items()}
+        data["country_evidence"] = {k: list(v) for k, v in self.country_evidence.items()}
+        return data
+
+
+def article_id(source: str) -> str:
+    """The id for an article read from `source` (a path, or `path#item`)."""
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,1 @@
+"""Reading files into articles: readers -> parsers -> enrichment."""
