@@ -1,0 +1,60 @@
+"""Errors the archive reports to its user; each docstring is the message.
+
+The CLI and the web app turn these into one clean line (or a JSON error) that
+names the file or parameter, instead of a traceback.
+"""
+
+from __future__ import annotations
+
+
+class ArchiveError(Exception):
+    """The archive could not do that."""
+
+    def __init__(self, detail: str = "", *, subject: str | None = None) -> None:
+        self.detail = detail
+        self.subject = subject
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """`subject: docstring (detail)` — one line a user can act on."""
+        text = (self.__doc__ or "").strip().splitlines()[0]
+        if self.detail:
+            text = f"{text} ({self.detail})"
+        return f"{self.subject}: {text}" if self.subject else text
+
+
+class UnreadableFile(ArchiveError):
+    """cannot read this file"""
+
+
+class UnsupportedFormat(ArchiveError):
+    """not a format the archive reads"""
+
+
+class FileTooLarge(ArchiveError):
+    """file is larger than the size limit"""
+
+
+class BinaryFile(ArchiveError):
+    """looks like binary data, not text"""
+
+
+class NoArticleText(ArchiveError):
+    """no article text found"""
+
+
+class ModelNotLoaded(ArchiveError):
+    """the spaCy pipeline could not be loaded"""
+
+
+class BadQuery(ArchiveError):
+    """the query could not be understood"""
+
+
+class BadParameter(ArchiveError):
+    """invalid parameter"""
+
+
+class IndexMissing(ArchiveError):
+    """no archive index here yet; run `archive index PATH` first"""

@@ -1,0 +1,109 @@
+"""Entity mentions to entity facets: one name per person or organisation within an article.
+
+A story says "President Tayyip Erdogan" once and "Erdogan" after that; a reader
+browsing people wants one entry, the full name, counted with all its mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from archive.article import Entities
+
+Span = tuple[int, int, str]
+
+FACETS = {
+    "PERSON": "people",
+    "ORG": "organizations",
+    "GPE": "places",
+    "LOC": "places",
+    "FAC": "places",
+    "NORP": "groups",
+    "EVENT": "events",
+}
+_TITLES = re.compile(
+    r"^(?:(?:former|then|late|acting|deputy|vice|prime|foreign|finance|defence|defense|"
+    r"president|minister|chancellor|premier|secretary|general|gen\.|lt\.|col\.|maj\.|capt\.|adm\.|sgt\.|"
+    r"senator|sen\.|rep\.|representative|gov\.|governor|mayor|judge|justice|chief|executive|chairman|chairwoman|"
+    r"chair|ceo|director|spokesman|spokeswoman|spokesperson|ambassador|king|queen|prince|princess|pope|"
+    r"sheikh|emir|ayatollah|rabbi|rev\.|reverend|father|sister|saint|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|professor|"
+    r"sir|dame|lord|lady|coach|manager|captain|striker|president-elect|leader|officer|commander)\s+)+",
+    re.I,
+)
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_ARTICLE = re.compile(r"^the\s+", re.I)
+_PARTICLE = re.compile(r"^(?:al|el|ad|as|ash|an|bin|ibn|abu)[-‐]", re.I)
+
+
+def clean_name(text: str, label: str) -> str:
+    """A mention as a facet value: no leading article or title, no possessive, single spaces."""
+    name = " ".join(text.split())
+    name = _POSSESSIVE.sub("", name)
+    if label != "PERSON" and label != "NORP":
+        name = _ARTICLE.sub("", name)
+    if label == "PERSON":
+        stripped = _TITLES.sub("", name)
+        name = stripped if stripped and stripped[0].isupper() else name
+    return name.strip(" .,;:-–—\"'“”‘’()")
+
+
+def _key(name: str) -> str:
+    return _PARTICLE.sub("", name.lower())
+
+
+def merge_people(counts: Counter[str], order: dict[str, int]) -> Counter[str]:
+    """Fold `Erdogan` into `Tayyip Erdogan` and `Assad` into `Bashar al-Assad` when unambiguous."""
+    full_names = [n for n in counts if len(n.split()) > 1]
+    merged: Counter[str] = Counter()
+    for name, count in counts.items():
+        target = name
+        if len(name.split()) == 1:
+            key = _key(name)
+            candidates = {f for f in full_names if key in (_key(f.split()[-1]), _key(f.split()[0]))}
+            if len(candidates) == 1:
+                target = candidates.pop()
+        else:
+            longer = [f for f in full_names if f != name and f.endswith(" " + name)]
+            if len(longer) == 1:
+                target = longer[0]
+        merged[target] += count
+        order[target] = min(order.get(target, order[name]), order[name])
+    return merged
+
+
+def merge_entities(spans: Sequence[Span], text: str) -> Entities:
+    """Facet values from NER spans over `text`, most mentioned first, then first mentioned."""
+    counts: dict[str, Counter[str]] = {facet: Counter() for facet in set(FACETS.values())}
+    order: dict[str, int] = {}
+    spellings: dict[tuple[str, str], str] = {}
+    for start, end, label in spans:
+        facet = FACETS.get(label)
+        if facet is None:
+            continue
+        name = clean_name(text[start:end], label)
+        if len(name) < 2 or not any(ch.isalpha() for ch in name):
+            continue
+        # One spelling per name regardless of case: the first seen, unless it was all caps.
+        key = (facet, name.lower())
+        if key not in spellings or (spellings[key].isupper() and not name.isupper()):
+            if key in spellings:
+                counts[facet][name] += counts[facet].pop(spellings[key])
+                order[name] = order.pop(spellings[key])
+            spellings[key] = name
+        name = spellings[key]
+        counts[facet][name] += 1
+        order.setdefault(name, start)
+    counts["people"] = merge_people(counts["people"], order)
+
+    def ranked(facet: str) -> tuple[str, ...]:
+        return tuple(sorted(counts[facet], key=lambda n: (-counts[facet][n], order[n])))
+
+    return Entities(
+        people=ranked("people"),
+        organizations=ranked("organizations"),
+        places=ranked("places"),
+        groups=ranked("groups"),
+        events=ranked("events"),
+    )

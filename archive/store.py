@@ -1,0 +1,137 @@
+"""The Whoosh index on disk: its schema (the one place it is defined), and reading and writing articles.
+
+Articles are stored whole as JSON next to the indexed fields, so the API can return
+an article exactly as it was extracted without a second store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import fields, index
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.support.charset import accent_map
+from whoosh.writing import IndexWriter
+
+from archive.article import Article
+from archive.errors import IndexMissing
+
+SCHEMA_VERSION = "1"
+# Accents are folded before stemming so `Erdoğan` and `Erdogan` meet in one term.
+TEXT_ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
+NAME_ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+# Keyword fields that facets and filters work on; the web, the API and the CLI share these names.
+FACETS = ("country", "topic", "person", "org", "place", "author")
+
+
+def _facet() -> fields.KEYWORD:
+    return fields.KEYWORD(stored=False, commas=True, lowercase=False, scorable=False)
+
+
+def make_schema() -> fields.Schema:
+    """Full-text fields for the query box; keyword fields for facets and filters."""
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        file=fields.ID(stored=True),  # the path a source came from: what re-indexing and removal work by
+        content_hash=fields.ID(stored=True),
+        headline=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=2.0),
+        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True),
+        byline=fields.TEXT(analyzer=NAME_ANALYZER),
+        names=fields.TEXT(analyzer=NAME_ANALYZER),  # entity and author names, for free-text name queries
+        dateline=fields.TEXT(analyzer=NAME_ANALYZER),
+        published=fields.DATETIME(stored=True, sortable=True),
+        indexed=fields.DATETIME(stored=True),
+        country=_facet(),
+        topic=_facet(),
+        person=_facet(),
+        org=_facet(),
+        place=_facet(),
+        author=_facet(),
+        data=fields.STORED,
+    )
+
+
+def open_index(index_dir: Path, *, create: bool = False) -> index.Index:
+    """Open the index, creating the directory and an empty index when asked to."""
+    if index.exists_in(str(index_dir)):
+        return index.open_dir(str(index_dir))
+    if not create:
+        raise IndexMissing(subject=str(index_dir))
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return index.create_in(str(index_dir), make_schema())
+
+
+def _facet_value(values: Iterable[str]) -> str:
+    return ",".join(v.replace(",", " ") for v in values if v)
+
+
+def article_document(article: Article, content_hash: str, file: str) -> dict[str, Any]:
+    """The fields Whoosh stores for one article."""
+    data = article.to_dict()
+    ents = article.entities
+    published = parse_published(article.published)
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "file": file,
+        "content_hash": content_hash,
+        "headline": article.headline,
+        "body": article.body,
+        "byline": article.byline or "",
+        "names": " ".join([*article.authors, *ents.people, *ents.organizations, *ents.places, *ents.groups]),
+        "dateline": " ".join(filter(None, [article.dateline.place, article.dateline.agency])),
+        "indexed": datetime.now(UTC).replace(tzinfo=None),
+        "country": _facet_value(article.countries),
+        "topic": _facet_value(article.topics),
+        "person": _facet_value(ents.people),
+        "org": _facet_value(ents.organizations),
+        "place": _facet_value(ents.places),
+        "author": _facet_value(article.authors),
+        "data": json.dumps(data, ensure_ascii=False),
+    }
+    if published is not None:
+        doc["published"] = published
+    return doc
+
+
+def parse_published(value: str | None) -> datetime | None:
+    """An ISO 8601 date or datetime as a naive UTC datetime, or None when it is not one."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def stored_hashes(ix: index.Index, file: str) -> dict[str, str]:
+    """id -> content hash of every article the index holds from `file`."""
+    with ix.searcher() as searcher:
+        return {
+            fields_["id"]: fields_["content_hash"]
+            for fields_ in searcher.documents(file=file)
+        }
+
+
+def write_articles(writer: IndexWriter, articles: Iterable[tuple[Article, str, str]]) -> int:
+    """Add or replace articles given as (article, content hash, file); returns how many."""
+    count = 0
+    for article, content_hash, file in articles:
+        writer.update_document(**article_document(article, content_hash, file))
+        count += 1
+    return count
+
+
+def article_from_stored(stored: dict[str, Any]) -> dict[str, Any]:
+    """The article JSON kept with a hit, with when it was indexed."""
+    data = json.loads(stored["data"])
+    if stored.get("indexed"):
+        data["indexed"] = stored["indexed"].isoformat(timespec="seconds")
+    return data
