@@ -1,0 +1,445 @@
+"""Read one news web page into an `Article`.
+
+Metadata comes from what the page declares about itself, most deliberate
+first: JSON-LD (schema.org NewsArticle), then OpenGraph and <meta>, then
+microdata and the visible page. The body comes from the DOM (see
+`html_body`), checked against the JSON-LD `articleBody` when the page has one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from html import unescape
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Comment, Tag
+
+from archive.article import Article
+from archive.errors import NoArticleText
+from archive.ingest.html_body import article_blocks
+from archive.ingest.html_dates import iso_date
+
+_ARTICLE_TYPES = frozenset(
+    [
+        "NewsArticle",
+        "Article",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "Report",
+        "ScholarlyArticle",
+        "TechArticle",
+        "SocialMediaPosting",
+    ]
+)
+_SPACE_RE = re.compile(r"\s+")
+_TITLE_SEPARATORS_RE = re.compile(r"\s+(?:\||-|–|—|::|·|•|»)\s+")
+_BY_RE = re.compile(r"^\s*(?:written\s+|posted\s+)?by[:\s]+", re.IGNORECASE)
+_NAME_SPLIT_RE = re.compile(r"\s*(?:[,;&|]|\s(?:and|und|y|et|e|og|och|en)\s)\s*")
+_NAME_PARTICLES = frozenset(["de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "bin", "al", "el", "dos"])
+_BY_LINE_RE = re.compile(r"^\s*By\s+[A-Z]")
+_COMMENT_RE = re.compile(r"comment", re.IGNORECASE)
+_DATE_TAIL_RE = re.compile(
+    r"\b(?:updated|published|posted|on|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b.*$"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d.*$|\d.*$",
+    re.IGNORECASE,
+)
+# News agencies are credited like authors but are not people.
+_AGENCY_RE = re.compile(
+    r"\b(?:the\s+)?(?:associated\s+press|reuters|agence\s+france[-\s]presse|afp|ap|upi|dpa|pti|ians|ani|"
+    r"xinhua|bloomberg(?:\s+news)?|efe|ansa|kyodo|yonhap|tass)\b",
+    re.IGNORECASE,
+)
+_DATE_META_RE = re.compile(r"(?:publish|pub|post|creat|release)\w*[-_.:]?(?:date|time)|^p?date$")
+_JOB_WORDS = frozenset(
+    [
+        "staff",
+        "writer",
+        "reporter",
+        "correspondent",
+        "editor",
+        "contributor",
+        "contributing",
+        "columnist",
+        "senior",
+        "chief",
+        "associate",
+        "assistant",
+        "managing",
+        "deputy",
+        "editorial",
+        "team",
+        "desk",
+        "news",
+        "wire",
+        "wires",
+        "service",
+        "press",
+        "agency",
+        "correspondents",
+        "writers",
+        "reporters",
+        "editors",
+        "producer",
+        "photographer",
+        "author",
+        "admin",
+        "administrator",
+        "guest",
+        "special",
+    ]
+)
+_EMAIL_RE = re.compile(r"\S+@\S+")
+_DATE_META_NAMES = (
+    "article:published_time",
+    "og:published_time",
+    "published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dcterms.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "displaydate",
+    "originalpublicationdate",
+    "cxenseparse:recs:publishtime",
+)
+def parse_html(markup: str, source: str, *, url: str | None = None) -> Article:
+    """The article in one decoded HTML page; raises `archive.errors.NoArticleText` if it has no body text."""
+    soup = BeautifulSoup(markup, "lxml")
+    ld = _json_ld_article(soup)
+    meta = _meta(soup)
+    canonical = _canonical_url(soup, meta, url)
+    site_names = _site_names(ld, meta)
+    headline = _headline(soup, ld, meta, site_names)
+    byline = _visible_byline(soup)
+    host = urlsplit(canonical or "").hostname or ""
+    authors = _authors(soup, ld, meta, byline, site_names | {re.sub(r"\W", "", host)})
+    published = _published(soup, ld, meta)
+    language = _language(soup, ld, meta)
+    body, subheads = _body(soup, ld, headline)
+    if not body:
+        raise NoArticleText(subject=source)
+    return Article(
+        source=source,
+        body=body,
+        headline=headline,
+        url=canonical,
+        byline=byline,
+        authors=authors,
+        published=published,
+        subheads=subheads,
+        language=language,
+    )
+
+
+def _text(node: Tag | str | None) -> str:
+    """Visible text with whitespace collapsed; words split across inline tags stay whole."""
+    if node is None:
+        return ""
+    if isinstance(node, str):
+        return _SPACE_RE.sub(" ", unescape(node)).strip()
+    parts: list[str] = []
+    for string in node.find_all(string=True):
+        if isinstance(string, Comment) or (string.parent is not None and string.parent.name in ("script", "style")):
+            continue
+        piece = str(string)
+        # Separate pieces of text in different elements, unless a word is merely split by markup.
+        if parts and piece and piece[0] not in ",.;:!?)" and not (parts[-1][-1:].isalnum() and piece[0].islower()):
+            parts.append(" ")
+        parts.append(piece)
+    return _SPACE_RE.sub(" ", "".join(parts)).strip()
+
+
+# --- structured data ------------------------------------------------------
+
+
+def _walk_ld(data: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD object, flattening lists and @graph."""
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk_ld(item)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in data:
+                yield from _walk_ld(data[key])
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    kind = obj.get("@type", ())
+    return {kind} if isinstance(kind, str) else {k for k in kind if isinstance(k, str)}
+
+
+def _json_ld_article(soup: BeautifulSoup) -> dict[str, Any]:
+    """The page's schema.org article object (the one with the longest body if several)."""
+    found: list[dict[str, Any]] = []
+    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
+        raw = script.string or script.get_text()
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        found.extend(obj for obj in _walk_ld(data) if _types(obj) & _ARTICLE_TYPES)
+    if not found:
+        return {}
+    return max(found, key=lambda obj: (bool(obj.get("headline")), len(str(obj.get("articleBody") or ""))))
+
+
+def _meta(soup: BeautifulSoup) -> dict[str, list[str]]:
+    """<meta> values by lower-cased name/property/itemprop (each of several), in page order."""
+    values: dict[str, list[str]] = {}
+    for tag in soup.find_all("meta"):
+        content = tag.get("content")
+        if not content or not isinstance(content, str):
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            keys = tag.get(attr)
+            for key in keys.split() if isinstance(keys, str) else ():
+                values.setdefault(key.lower(), []).append(unescape(content).strip())
+    return values
+
+
+def _first(meta: dict[str, list[str]], *names: str) -> str:
+    for name in names:
+        for value in meta.get(name, ()):
+            if value:
+                return value
+    return ""
+
+
+def _ld_name(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        name = value.get("name")
+        return name if isinstance(name, str) else ""
+    if isinstance(value, list) and value:
+        return _ld_name(value[0])
+    return ""
+
+
+def _site_names(ld: dict[str, Any], meta: dict[str, list[str]]) -> set[str]:
+    """Names the site goes by, to strip from titles and to reject as authors."""
+    names = {
+        _ld_name(ld.get("publisher")),
+        _first(meta, "og:site_name"),
+        _first(meta, "application-name"),
+        _first(meta, "twitter:site").lstrip("@"),
+    }
+    return {n.strip().lower() for n in names if n and n.strip()}
+
+
+# --- headline -------------------------------------------------------------
+
+
+def _strip_site(title: str, site_names: set[str], always: bool) -> str:
+    """Drop a " | Site name" suffix (or prefix); for <title>, any trailing section."""
+    parts = _TITLE_SEPARATORS_RE.split(title)
+    if len(parts) < 2:
+        return title
+    while len(parts) > 1 and parts[-1].strip().lower() in site_names:
+        parts.pop()
+    while len(parts) > 1 and parts[0].strip().lower() in site_names:
+        parts.pop(0)
+    if always and len(parts) > 1:
+        longest = max(parts, key=len)
+        return longest.strip()
+    return title if len(parts) == len(_TITLE_SEPARATORS_RE.split(title)) else " - ".join(parts).strip()
+
+
+def _headline(soup: BeautifulSoup, ld: dict[str, Any], meta: dict[str, list[str]], site_names: set[str]) -> str:
+    """The story's own headline: declared titles lose site suffixes, and an <h1> they merely decorate wins."""
+    h1_text = _text(soup.find("h1"))
+    declared = ld.get("headline")
+    candidates = [
+        declared if isinstance(declared, str) else "",
+        _first(meta, "og:title"),
+        _first(meta, "twitter:title"),
+        _first(meta, "title"),
+    ]
+    for candidate in candidates:
+        candidate = _strip_site(_text(candidate), site_names, always=False)
+        if not candidate or candidate.lower() in site_names:
+            continue
+        if len(h1_text) >= 10 and h1_text != candidate and h1_text in candidate:
+            return h1_text
+        return candidate
+    if h1_text:
+        return h1_text
+    return _strip_site(_text(soup.title), site_names, always=True)
+
+
+# --- people ---------------------------------------------------------------
+
+
+def _visible_byline(soup: BeautifulSoup) -> str | None:
+    """The byline as printed on the page: an element marked as the byline, or else as the author."""
+    for attr, pattern in (("class", "byline"), ("itemprop", "author"), ("class", "author"), ("rel", "author")):
+        regex = re.compile(pattern, re.IGNORECASE)
+        for tag in soup.find_all(True, attrs={attr: regex}):
+            if tag.find_parent(["form", "footer", "nav"]) or tag.find_parent(attrs={"class": _COMMENT_RE}):
+                continue
+            text = _text(tag)
+            if 3 <= len(text) <= 120 and any(c.isalpha() for c in text):
+                return text
+    for tag in soup.find_all(["p", "div", "span"], string=_BY_LINE_RE):
+        text = _text(tag)
+        if len(text) <= 120:
+            return text
+    return None
+
+
+def _clean_names(raw: str, site_names: set[str]) -> list[str]:
+    """Person names in a credit line: "By A, B and C, Staff Writer" -> [A, B, C].
+
+    `site_names` holds the site's names, lower-cased, and its host without dots:
+    a name found in either is the site posing as an author.
+    """
+    raw = _EMAIL_RE.sub(" ", _text(raw))
+    raw = re.split(r"\s+(?:[|/]|-{1,2}|–|—)\s+|@", raw)[0]
+    raw = _DATE_TAIL_RE.sub("", raw)
+    raw, agencies = _AGENCY_RE.subn(",", raw)
+    raw = re.sub(r"(?<=[a-z]{2})\.\s+(?=[A-Z])", ", ", raw)  # "Name. Outlet", not "E. Name"
+    names: list[str] = []
+    single: list[str] = []
+    for part in _NAME_SPLIT_RE.split(_BY_RE.sub("", raw)):
+        part = _BY_RE.sub("", part).strip(" .:,")
+        words = part.split()
+        if not words or len(words) > 4 or any(ch.isdigit() for ch in part) or "." in part.replace(". ", " ")[:-1]:
+            continue
+        lowered = [w.lower().strip(".") for w in words]
+        compact = "".join(lowered)
+        if set(lowered) & _JOB_WORDS or lowered[0] == "the" or part.lower() in site_names:
+            continue
+        if len(compact) > 3 and any(compact in name for name in site_names):
+            continue
+        if not all(w[0].isupper() or w in _NAME_PARTICLES for w in words):
+            continue
+        if part.isupper() and len(part) > 3:
+            part = part.title()
+        (names if len(words) > 1 else single).append(part)
+    # A lone word beside full names or an agency is an outlet or a place ("Reuters, Washington").
+    return names or ([] if agencies else single)
+
+
+def _ld_authors(ld: dict[str, Any]) -> list[str]:
+    value = ld.get("author") or ld.get("creator") or []
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if isinstance(item, dict):
+            if _types(item) & {"Organization", "NewsMediaOrganization"}:
+                continue
+            name = item.get("name")
+            names.extend(name if isinstance(name, list) else [name])
+        else:
+            names.append(item)
+    return [n for n in names if isinstance(n, str)]
+
+
+def _authors(
+    soup: BeautifulSoup, ld: dict[str, Any], meta: dict[str, list[str]], byline: str | None, site_names: set[str]
+) -> tuple[str, ...]:
+    """Person names from the first source that has any, most deliberate first.
+
+    The visible byline wins when it names everyone the first source did and more:
+    structured data often lists only the lead author.
+    """
+    sources: list[list[str]] = [
+        _ld_authors(ld),
+        meta.get("author", []) + meta.get("dc.creator", []) + meta.get("sailthru.author", []),
+        [v for v in meta.get("article:author", []) if not v.startswith(("http", "/"))],
+        [_text(a) for a in soup.find_all("a", rel="author")],
+        [_text(t.find(attrs={"itemprop": "name"}) or t) for t in soup.find_all(attrs={"itemprop": "author"})],
+    ]
+    from_byline = _names(_clean_names(byline, site_names) if byline else [])
+    for raw_names in sources:
+        names = _names(name for raw in raw_names for name in _clean_names(raw, site_names))
+        if names:
+            # Structured data may list only the lead author, or an outlet beside the author.
+            nested = set(names) < set(from_byline) or set(from_byline) < set(names)
+            return from_byline if from_byline and nested else names
+    return from_byline
+
+
+def _names(names: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))
+
+
+# --- dates, language, url -------------------------------------------------
+
+
+def _published(soup: BeautifulSoup, ld: dict[str, Any], meta: dict[str, list[str]]) -> str | None:
+    """The first readable publication date, declared ones before visible ones."""
+    candidates = [ld.get("datePublished"), ld.get("dateCreated")]
+    candidates += [v for name in _DATE_META_NAMES for v in meta.get(name, ())]
+    candidates += [v for name, values in meta.items() if _DATE_META_RE.search(name) for v in values]
+    for tag in soup.find_all(attrs={"itemprop": re.compile(r"\bdatePublished\b")}):
+        candidates.append(tag.get("content") or tag.get("datetime") or _text(tag))
+    times = soup.find_all("time")
+    candidates += [t.get("datetime") for t in times if t.has_attr("pubdate")]
+    candidates += [t.get("datetime") for t in times]
+    for value in candidates:
+        if isinstance(value, str) and (iso := iso_date(value)):
+            return iso
+    return None
+
+
+def _language(soup: BeautifulSoup, ld: dict[str, Any], meta: dict[str, list[str]]) -> str | None:
+    html = soup.find("html")
+    values = [html.get("lang") or html.get("xml:lang") if isinstance(html, Tag) else None]
+    values += [_first(meta, "og:locale"), _first(meta, "content-language", "language", "dc.language")]
+    values.append(ld.get("inLanguage"))
+    for value in values:
+        if isinstance(value, str):
+            code = value.strip()[:2].lower()
+            if len(code) == 2 and code.isalpha():
+                return code
+    return None
+
+
+def _canonical_url(soup: BeautifulSoup, meta: dict[str, list[str]], url: str | None) -> str | None:
+    link = soup.find("link", rel="canonical")
+    href = link.get("href") if isinstance(link, Tag) else None
+    for value in (href, _first(meta, "og:url")):
+        if isinstance(value, str) and value.strip():
+            return urljoin(url or "", value.strip())
+    return url
+
+
+# --- body -----------------------------------------------------------------
+
+
+def _body(soup: BeautifulSoup, ld: dict[str, Any], headline: str) -> tuple[str, tuple[str, ...]]:
+    """Paragraphs joined by blank lines, and the in-body subheads."""
+    blocks = article_blocks(soup)
+    paragraphs = [b for b in blocks if b.text != headline]
+    body = "\n\n".join(b.text for b in paragraphs)
+    subheads = tuple(b.text for b in paragraphs if b.heading)
+    ld_body = ld.get("articleBody")
+    if isinstance(ld_body, str) and len(_text(ld_body)) > max(200, 1.5 * len(body)):
+        return _paragraphs(ld_body), ()
+    return body, subheads
+
+
+def _paragraphs(text: str) -> str:
+    """Plain JSON-LD text as paragraphs: its line breaks are its paragraph breaks."""
+    if "<" in text and re.search(r"</?(p|br|div)\b", text, re.I):
+        text = BeautifulSoup(text, "lxml").get_text("\n")
+    lines = (_SPACE_RE.sub(" ", line).strip() for line in text.splitlines())
+    return "\n\n".join(line for line in lines if line)

@@ -1,0 +1,390 @@
+"""Find the article text in a news page's DOM.
+
+The page is cut into text blocks (paragraph-level elements, in reading order).
+Each block is scored for looking like prose — long, few links — and the
+scores are summed up the tree: the element whose subtree holds the most prose
+net of boilerplate is the article container. Its blocks, less the ones that
+are plainly not prose (link lists, share bars, "Advertisement"), are the body.
+Boilerplate containers (navigation, share bars, related stories, comments,
+newsletter sign-ups, cookie notices) are removed before scoring by tag and by
+class/id words, so that they can neither win nor be swept into the body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
+
+from archive.ingest.html_dates import is_date_line
+
+# Elements that never hold article prose.
+DROP_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "video",
+        "audio",
+        "source",
+        "picture",
+        "img",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "option",
+        "label",
+        "nav",
+        "aside",
+        "footer",
+        "menu",
+        "dialog",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "figcaption",
+    ]
+)
+
+# Elements that start a new paragraph in the rendered text.
+BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "details",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figure",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+# Class/id words of boilerplate containers (matched against '-'/'_'-separated parts).
+_NEGATIVE_WORDS = frozenset(
+    [
+        "ad",
+        "ads",
+        "adv",
+        "advert",
+        "advertisement",
+        "advertising",
+        "banner",
+        "breadcrumb",
+        "breadcrumbs",
+        "comment",
+        "comments",
+        "cookie",
+        "cookies",
+        "disqus",
+        "footer",
+        "masthead",
+        "menu",
+        "nav",
+        "navbar",
+        "navigation",
+        "newsletter",
+        "outbrain",
+        "taboola",
+        "popup",
+        "modal",
+        "promo",
+        "promos",
+        "related",
+        "share",
+        "shares",
+        "sharing",
+        "sharebar",
+        "social",
+        "sidebar",
+        "sponsor",
+        "sponsored",
+        "subscribe",
+        "subscription",
+        "signup",
+        "toolbar",
+        "trending",
+        "recirc",
+        "recommended",
+        "recommendations",
+        "widget",
+        "widgets",
+        "rail",
+        "tags",
+        "tag",
+        "byline",
+        "caption",
+        "gallery",
+        "hidden",
+        "print",
+        "skip",
+    ]
+)
+# Substrings that mark boilerplate even inside camelCase or glued names.
+_NEGATIVE_SUBSTRINGS = (
+    "advert",
+    "comment",
+    "newsletter",
+    "outbrain",
+    "taboola",
+    "related",
+    "sharing",
+    "social",
+    "cookie",
+    "subscribe",
+    "sidebar",
+    "breadcrumb",
+    "promo",
+    "recommend",
+)
+# Words that mark the container of the story itself: never removed on a negative word.
+_POSITIVE_WORDS = frozenset(
+    ["article", "articlebody", "body", "content", "entry", "main", "post", "story", "text", "blog"]
+)
+DECAY = 0.5
+SIBLING = 0.2
+_SPLIT_RE = re.compile(r"[-_\s:]+")
+_SPACE_RE = re.compile(r"\s+")
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Short blocks that are furniture, not prose.
+_FURNITURE_RE = re.compile(
+    r"^(advertisement|advertising|ad|sponsored|read more|continue reading|share( this( article| story)?)?"
+    r"|related|related articles?|related stories|more stories|recommended|print|email|comments?"
+    r"|follow us.*|sign up.*|subscribe.*|click here.*|story continues below.*|skip ad.*)[.:!]?$",
+    re.I,
+)
+
+
+@dataclass
+class Block:
+    """One paragraph of rendered text with the facts the scorer needs."""
+
+    text: str
+    link_chars: int
+    heading: bool
+    parents: list[Tag] = field(repr=False)
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(1, len(self.text))
+
+
+def _class_words(tag: Tag) -> tuple[set[str], str]:
+    raw = " ".join([tag.get("id") or "", *(tag.get("class") or [])]) if tag.attrs else ""
+    if isinstance(raw, list):
+        raw = " ".join(raw)
+    lowered = raw.lower()
+    return set(_SPLIT_RE.split(lowered)) - {""}, lowered
+
+
+def _is_boilerplate(tag: Tag) -> bool:
+    """A container named like navigation, sharing, promotion or comments, and not like the story itself."""
+    words, lowered = _class_words(tag)
+    if not lowered:
+        return False
+    negative = bool(words & _NEGATIVE_WORDS) or any(s in lowered for s in _NEGATIVE_SUBSTRINGS)
+    if not negative:
+        return False
+    if "comment" in lowered or not words & _POSITIVE_WORDS:
+        return True
+    # "article-share", "story-byline": named after the story, but too small to be it.
+    return len(tag.get_text()) < 300
+
+
+def _is_hidden(tag: Tag) -> bool:
+    if not tag.attrs:
+        return False
+    if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+        return True
+    style = tag.get("style")
+    return bool(style and _HIDDEN_STYLE_RE.search(str(style)))
+
+
+def _prose_chars(tag: Tag) -> int:
+    """Characters in the paragraphs under `tag` long enough to be prose."""
+    total = 0
+    for p in tag.find_all("p"):
+        n = len(p.get_text())
+        if n >= 80:
+            total += n
+    return total
+
+
+def clean(root: Tag) -> None:
+    """Remove what a reader never sees as article text, in place.
+
+    A container named like boilerplate survives when it holds most of the
+    page's prose: themes call whole layouts "sidebar-wrapper" or "widget".
+    """
+    for node in root.find_all(string=lambda s: isinstance(s, Comment)):
+        node.extract()
+    page_prose = _prose_chars(root)
+    pending = [child for child in root.children if isinstance(child, Tag)]
+    while pending:
+        tag = pending.pop()
+        if (
+            tag.name in DROP_TAGS
+            or _is_hidden(tag)
+            or (_is_boilerplate(tag) and ("comment" in _class_words(tag)[1] or _prose_chars(tag) <= page_prose / 2))
+        ):
+            tag.decompose()
+        else:
+            pending.extend(child for child in tag.children if isinstance(child, Tag))
+
+
+def blocks_of(root: Tag) -> list[Block]:
+    """The rendered paragraphs of `root` in reading order (iterative: pages nest deeply)."""
+    blocks: list[Block] = []
+    parts: list[str] = []
+    link_chars = 0
+    parents: list[Tag] = [root]
+
+    def flush(heading: bool = False) -> None:
+        nonlocal link_chars
+        text = _SPACE_RE.sub(" ", "".join(parts)).strip()
+        if text:
+            blocks.append(Block(text, min(link_chars, len(text)), heading, list(parents)))
+        parts.clear()
+        link_chars = 0
+
+    # Each frame: the children still to visit, whether inside a link, and the tag if it is a block.
+    frames: list[tuple[Iterator[PageElement], bool, Tag | None]] = [(iter(root.children), False, None)]
+    while frames:
+        children, in_link, block = frames[-1]
+        child = next(children, None)
+        if child is None:
+            frames.pop()
+            if block is not None:
+                flush(heading=block.name in HEADING_TAGS)
+                parents.pop()
+            continue
+        if isinstance(child, NavigableString):
+            if not isinstance(child, Comment):
+                parts.append(str(child))
+                if in_link:
+                    link_chars += len(child.strip())
+        elif isinstance(child, Tag):
+            if child.name == "br":
+                parts.append("\n")
+            elif child.name in BLOCK_TAGS:
+                flush()
+                parents.append(child)
+                frames.append((iter(child.children), in_link, child))
+            else:
+                frames.append((iter(child.children), in_link or child.name == "a", None))
+    flush()
+    return blocks
+
+
+def _prose_score(block: Block) -> float:
+    """Positive for paragraphs a reader reads, negative for link lists and crumbs."""
+    n = len(block.text)
+    if block.heading:
+        return 0.0
+    if block.link_density > 0.5:
+        return -n
+    if n < 25:
+        return 0.0
+    bonus = 1.0 + 0.5 * min(3, block.text.count(", ") + block.text.count(". "))
+    return n * (1 - 2 * block.link_density) * bonus / 2.0
+
+
+_LEAF_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "dt", "dd"})
+
+
+def _containers(blocks: list[Block]) -> tuple[dict[int, float], dict[int, Tag]]:
+    """Prose scores of elements, each block counting fully for its container and less for each level above.
+
+    The decay keeps a page-wide wrapper from winning just because it also
+    holds teasers and feeds: the story's own container is nearest its text.
+    """
+    scores: dict[int, float] = {}
+    tags: dict[int, Tag] = {}
+    for block in blocks:
+        score = _prose_score(block)
+        chain = block.parents[:-1] if block.parents[-1].name in _LEAF_BLOCKS else block.parents
+        for level, tag in enumerate(reversed(chain)):
+            key = id(tag)
+            scores[key] = scores.get(key, 0.0) + score / (1 + DECAY * level)
+            tags[key] = tag
+    return scores, tags
+
+
+def select(blocks: list[Block]) -> list[Block]:
+    """The blocks of the best container and of its siblings that score as prose too."""
+    scores, tags = _containers(blocks)
+    if not scores:
+        return []
+    best = max(scores, key=lambda key: scores[key])
+    if scores[best] <= 0:
+        return []
+    top = tags[best]
+    chosen = {best}
+    if top.parent is not None:
+        threshold = max(10.0, SIBLING * scores[best])
+        for sibling in top.parent.children:
+            if isinstance(sibling, Tag) and scores.get(id(sibling), 0.0) >= threshold:
+                chosen.add(id(sibling))
+    return [b for b in blocks if any(id(p) in chosen for p in b.parents)]
+
+
+def _is_furniture(block: Block) -> bool:
+    """Labels, link rows and timestamps that sit among the paragraphs but are not the story."""
+    if _FURNITURE_RE.match(block.text) or is_date_line(block.text):
+        return True
+    return block.link_density > 0.6 and len(block.text) < 200 and not block.heading
+
+
+def article_blocks(soup: BeautifulSoup) -> list[Block]:
+    """The article's paragraphs (subheads included) in reading order, or [] if none."""
+    root = soup.body or soup
+    clean(root)
+    blocks = blocks_of(root)
+    chosen = [b for b in select(blocks) if not _is_furniture(b)]
+    seen: set[str] = set()
+    unique = []
+    for block in chosen:
+        if len(block.text) > 40 and block.text in seen:
+            continue
+        seen.add(block.text)
+        unique.append(block)
+    return unique
