@@ -34,9 +34,10 @@ HEADLINE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
 BODY_WEIGHT = 1.0
 ORG_WEIGHT = 0.5  # "Bank of England" inside an ORG span still counts, but less
+CURRENCY_WEIGHT = 0.25  # "300 mln U.S. dlrs", "the Canadian dollar": money, seldom what the story is about
 # A country joins `countries` when its score reaches this share of the top score and this floor.
-RELATIVE_CUTOFF = 0.35
-ABSOLUTE_CUTOFF = 1.5
+RELATIVE_CUTOFF = 0.25
+ABSOLUTE_CUTOFF = 2.5
 
 # Priors for settling a name shared by several places: cities use log10(population).
 COUNTRY_PRIOR = 8.0
@@ -45,6 +46,10 @@ CAPITAL_BONUS = 1.0
 CONTEXT_BONUS = 1.0  # the candidate's country is named elsewhere in the article
 ADMIN_BONUS = 2.5  # the candidate's state or province is named in the article
 ALT_NAME_MIN_POPULATION = 150_000  # below this, GeoNames alternate names are mostly noise
+ALIAS_PENALTY = 1.5  # an alternate name ("Philadelphia" for ancient Amman) loses to a city's own name
+MINOR_CITY_PRIOR = 5.0  # towns under 100,000 people need their country named elsewhere in the article
+COMMON_WORD_CITY_PRIOR = 6.0  # so do towns under a million named like an English word ("Reading", "Split")
+MAJOR_CITY_PRIOR = 6.0  # a city of a million, or a capital of 100,000: "Washington said" is its government
 
 # Dissolved states and the states that took their territory: in copy that names the old state
 # more than the new one (1987 Reuters: "Soviet ... Moscow"), the new state's evidence folds into it.
@@ -75,6 +80,11 @@ PLACE_LEAD_INS = _wordset(
 ABBREVIATIONS = _wordset(
     "mr mrs ms dr st jr sr co corp inc ltd bros no gen sen rep gov mt ft vs lt col capt sgt prof rev"
 )
+CURRENCY_WORDS = _wordset(
+    "dollar dollars dlr dlrs currency currencies cents franc francs mark marks pound pounds peso pesos "
+    "crown crowns guilder guilders lira lire yen rand"
+)
+SPEECH_VERBS = _wordset("said says told added stated noted asked replied")
 ORG_LABELS = {"ORG", "FAC"}
 PLACE_LABELS = {"GPE", "LOC", "NORP"}
 MAX_NAME_TOKENS = 7
@@ -186,17 +196,19 @@ class _Gazetteer:
         for city in gc.get_cities().values():
             code, pop = city["countrycode"], max(city["population"], 1)
             prior = math.log10(pop) + (CAPITAL_BONUS if (code, city["name"]) in capitals else 0.0)
-            names = {city["name"]}
+            names = {city["name"]: prior}
             if pop >= ALT_NAME_MIN_POPULATION:
-                names.update(a for a in city["alternatenames"] if _is_plain_alias(a))
-            for name in names:
+                for alias in city["alternatenames"]:
+                    if _is_plain_alias(alias):
+                        names.setdefault(alias, prior - ALIAS_PENALTY)
+            for name, name_prior in names.items():
                 key = _key(name)
                 if not key or key in NEVER_PLACES or (key in common and len(key) <= 3):
                     continue
                 entry = self.entries.get(key)
                 if entry and any(c.kind in (COUNTRY, DEMONYM, BLOCK, WEAK) for c in entry.candidates):
                     continue  # "Mexico", "Jordan": the country name wins over a city of that name
-                self._add(name, _Candidate(code, CITY, prior, city["admin1code"]))
+                self._add(name, _Candidate(code, CITY, name_prior, city["admin1code"]))
         for key, entry in self.entries.items():
             entry.common_word = key in common
             best: dict[tuple[str, str], _Candidate] = {}
@@ -274,8 +286,13 @@ def _find(
     weight: float,
     spans: list[tuple[int, int, str]] | None,
     span_starts: list[int] | None,
+    people: set[str],
 ) -> list[_Mention]:
-    """Longest-match gazetteer lookup over a segment, keeping the matches that read as places."""
+    """Longest-match gazetteer lookup over a segment, keeping the matches that read as places.
+
+    `people` collects place-like words seen as part of a person's name ("Denys Henderson"), so a
+    later bare "Henderson" is taken for the same person.
+    """
     tokens, text = seg.tokens, seg.text
     found: list[_Mention] = []
     i, n = 0, len(tokens)
@@ -311,15 +328,20 @@ def _find(
         elif label in PLACE_LABELS:
             keep = True
         else:
-            keep = _reads_as_place(seg, i, length, entry, kinds, gaz)
+            verdict = _reads_as_place(seg, i, length, entry, kinds, gaz, people)
+            if verdict == "person":
+                people.add(" ".join(_fold(t[2]) for t in tokens[i : i + length]))
+            keep = verdict == "place"
             if keep and spans is not None and (entry.common_word or entry.person):
                 keep = False  # the NER saw no place here, and the word is ambiguous without it
             if label in ORG_LABELS:
                 factor = ORG_WEIGHT
         if keep:
+            if i + length < n and tokens[i + length][2].lower() in CURRENCY_WORDS:
+                factor *= CURRENCY_WEIGHT
             historic = i > 0 and tokens[i - 1][2].lower() in HISTORIC_LEAD_INS and start - tokens[i - 1][1] <= 1
             found.append(_Mention(start, text[start:end], entry, weight * factor, section, historic))
-            if i + length < n and text[end : end + 1] == ",":
+            if CITY in kinds and not kinds & {COUNTRY, DEMONYM} and i + length < n and text[end : end + 1] == ",":
                 found[-1].qualifier = _qualifier(seg, gaz, i + length)
         i += length
     return found
@@ -336,41 +358,59 @@ def _span_label(spans: list[tuple[int, int, str]], starts: list[int] | None, sta
     return None
 
 
-def _reads_as_place(seg: _Text, i: int, length: int, entry: _Entry, kinds: set[str], gaz: _Gazetteer) -> bool:
-    """Text-only rules: capitalisation, sentence starts, titles and neighbouring name words."""
+def _reads_as_place(
+    seg: _Text, i: int, length: int, entry: _Entry, kinds: set[str], gaz: _Gazetteer, people: set[str]
+) -> str:
+    """Text-only rules: "place", "person" (part of a name) or "word" (an ordinary or ambiguous word)."""
     tokens = seg.tokens
     word = tokens[i][2]
-    placey = kinds & {CITY, REGION} or entry.person
     if entry.common_word and (seg.all_caps or word.isupper() or seg.sentence_start(i)):
-        return False
-    if not placey:
-        return True
+        return "word"
+    if not (kinds & {CITY, REGION} or entry.person):
+        return "place"
+    if not seg.all_caps and word.isupper() and len(word) > 1 and "." not in word:
+        return "word"  # an acronym in running text ("KUNA"), not a town
+    if " ".join(_fold(t[2]) for t in tokens[i : i + length]) in people:
+        return "person"
     if i > 0:
         prev = tokens[i - 1][2]
         prev_lower = prev.lower()
         close = tokens[i][0] - tokens[i - 1][1] <= 2
         if close and prev_lower in TITLES:
-            return False
+            return "person"
         if (
             close
             and prev[0].isupper()
             and not seg.all_caps
             and prev_lower not in PLACE_LEAD_INS
             and (entry.person or not seg.sentence_start(i - 1))
-            and _fold(prev) not in gaz.entries
+            and not _names_a_country_or_region(gaz.entries.get(_fold(prev)))
             and "." not in seg.text[tokens[i - 1][1] : tokens[i][0]]
         ):
-            return False  # "Michael Jordan", "Kidder Peabody", "First Boston"
-    if entry.person and i + length < len(tokens):
+            return "person"  # "Michael Jordan", "Kidder Peabody", "First Boston"
+    if i + length < len(tokens):
         nxt = tokens[i + length]
+        adjacent = nxt[0] - tokens[i + length - 1][1] <= 1
         if (
-            nxt[0] - tokens[i + length - 1][1] <= 1
+            entry.person
+            and adjacent
             and nxt[2][0].isupper()
             and not seg.all_caps
-            and _fold(nxt[2]) not in gaz.entries
+            and not _names_a_country_or_region(gaz.entries.get(_fold(nxt[2])))
         ):
-            return False  # "Jordan Marsh", "Chad Smith"
-    return True
+            return "person"  # "Jordan Marsh", "Chad Smith"
+        if (
+            kinds == {CITY}
+            and adjacent
+            and nxt[2].lower() in SPEECH_VERBS
+            and all(c.prior < MAJOR_CITY_PRIOR for c in entry.candidates)
+        ):
+            return "person"  # "Henderson told reporters"; "Washington said" stays a place
+    return "place"
+
+
+def _names_a_country_or_region(entry: _Entry | None) -> bool:
+    return entry is not None and any(c.kind in (COUNTRY, DEMONYM, REGION) for c in entry.candidates)
 
 
 def _qualifier(seg: _Text, gaz: _Gazetteer, j: int) -> _Entry | None:
@@ -386,48 +426,60 @@ def _qualifier(seg: _Text, gaz: _Gazetteer, j: int) -> _Entry | None:
     return None
 
 
-def _resolve(mentions: list[_Mention]) -> None:
-    """Pick one candidate per mention: unambiguous names first, then the rest by prior and context."""
+def _resolve(mentions: list[_Mention]) -> list[_Mention]:
+    """Pick one candidate per mention and drop the mentions no candidate survives.
+
+    A small town or a town named like a common word counts only when its country is named too
+    (or a state follows it, or it is the dateline); otherwise every surname that is also a town
+    somewhere would add a country.
+    """
     sure_codes: set[str] = set()
     admins: set[tuple[str, str]] = set()
     for m in mentions:
         cands = m.entry.candidates
-        if len({c.code for c in cands}) == 1:
-            m.code, m.kind = cands[0].code, cands[0].kind
-            sure_codes.add(m.code)
-            admins.update((c.code, c.admin) for c in cands if c.kind == REGION and c.admin)
-    for m in mentions:
+        if len({c.code for c in cands}) == 1 and (m.section == "dateline" or _stands_alone(cands[0], m.entry)):
+            sure_codes.add(cands[0].code)
+        admins.update((c.code, c.admin) for c in cands if c.kind == REGION and c.admin)
         if m.qualifier is not None:
             q_cands = m.qualifier.candidates
             admins.update((c.code, c.admin) for c in q_cands if c.admin)
+            if len({c.code for c in q_cands}) == 1:
+                sure_codes.add(q_cands[0].code)
+
+    def score(c: _Candidate) -> float:
+        return (
+            c.prior
+            + (CONTEXT_BONUS if c.code in sure_codes else 0.0)
+            + (ADMIN_BONUS if (c.code, c.admin) in admins else 0.0)
+        )
+
+    kept = []
     for m in mentions:
         cands = m.entry.candidates
         if m.qualifier is not None:
-            allowed = {c.code for c in m.qualifier.candidates}
-            q_admins = {(c.code, c.admin) for c in m.qualifier.candidates if c.admin}
-            narrowed = [c for c in cands if (c.code, c.admin) in q_admins] or [c for c in cands if c.code in allowed]
-            if narrowed:
-                cands = narrowed
-            elif m.code:
-                continue
-            else:
-                best = m.qualifier.candidates[0]
-                m.code, m.kind = best.code, best.kind
-                continue
-        elif m.code:
+            q_cands = m.qualifier.candidates
+            q_admins = {(c.code, c.admin) for c in q_cands if c.admin}
+            q_codes = {c.code for c in q_cands}
+            # the state or country after the comma has the last word: "Greenwich, Conn." is not in England
+            cands = [c for c in cands if (c.code, c.admin) in q_admins] or [c for c in cands if c.code in q_codes]
+            cands = cands or [max(q_cands, key=score)]
+        elif m.section != "dateline":
+            cands = [c for c in cands if c.code in sure_codes or _stands_alone(c, m.entry)]
+        if not cands:
             continue
-
-        def score(c: _Candidate) -> float:
-            return (
-                c.prior
-                + (CONTEXT_BONUS if c.code in sure_codes else 0.0)
-                + (ADMIN_BONUS if (c.code, c.admin) in admins else 0.0)
-            )
-
         best = max(cands, key=score)
         m.code, m.kind = best.code, best.kind
         if best.kind == CITY and best.code == "DE" and best.admin in EAST_GERMAN_ADMIN1:
             m.code = "DE#east"  # settled below: DE unless the copy is about East Germany
+        kept.append(m)
+    return kept
+
+
+def _stands_alone(candidate: _Candidate, entry: _Entry) -> bool:
+    """Whether a name may add its country without other support: any name but a small town."""
+    if candidate.kind != CITY:
+        return True
+    return candidate.prior >= (COMMON_WORD_CITY_PRIOR if entry.common_word else MINOR_CITY_PRIOR)
 
 
 def _fold_dissolved(mentions: list[_Mention]) -> None:
@@ -482,19 +534,18 @@ def assign_countries(
     gaz = _gazetteer()
     spans = sorted(entities) if entities is not None else None
     span_starts = [s[0] for s in spans] if spans is not None else None
-    mentions: list[_Mention] = []
-    if dateline_place:
-        mentions.extend(_dateline_mentions(dateline_place, gaz))
-    if headline:
-        mentions.extend(_find(_Text(headline), gaz, "headline", HEADLINE_WEIGHT, None, None))
-    body_seg = _Text(body)
+    people: set[str] = set()
+    # the body first, so a name it shows in full ("Denys Henderson") is known when the headline has "HENDERSON"
+    body_mentions = _find(_Text(body), gaz, "body", BODY_WEIGHT, spans, span_starts, people)
     lead_end = _lead_end(body)
-    for m in _find(body_seg, gaz, "body", BODY_WEIGHT, spans, span_starts):
+    for m in body_mentions:
         if m.start < lead_end:
             m.weight *= LEAD_WEIGHT / BODY_WEIGHT
             m.section = "lead"
-        mentions.append(m)
-    _resolve(mentions)
+    mentions = _dateline_mentions(dateline_place, gaz) if dateline_place else []
+    if headline:
+        mentions.extend(_find(_Text(headline), gaz, "headline", HEADLINE_WEIGHT, None, None, people))
+    mentions = _resolve(mentions + body_mentions)
     _fold_dissolved(mentions)
     return _rank(mentions)
 
