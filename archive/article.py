@@ -52,7 +52,8 @@ class Article:
     country_mentions: dict[str, int] = field(default_factory=dict)  # every country named, with counts
     country_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)  # code -> words that pointed there
     topics: tuple[str, ...] = ()  # IPTC Media Topics top-level slugs, most confident first
-    topic_scores: dict[str, float] = field(default_factory=dict)
+    topic_scores: dict[str, float] = field(default_factory=dict)  # slug -> confidence
+    topic_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> terms that weighed most
 
     @property
     def id(self) -> str:
@@ -75,6 +76,7 @@ class Article:
         data["entities"] = {k: list(v) for k, v in data["entities"].items()}
         data["credits"] = {k: list(v) for k, v in self.credits.items()}
         data["country_evidence"] = {k: list(v) for k, v in self.country_evidence.items()}
+        data["topic_evidence"] = {k: list(v) for k, v in self.topic_evidence.items()}
         return data
 
 

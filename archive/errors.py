@@ -10,6 +10,8 @@ from __future__ import annotations
 class ArchiveError(Exception):
     """The archive could not do that."""
 
+    skipped = False  # True for input left out by policy (too large, no text), not broken input
+
     def __init__(self, detail: str = "", *, subject: str | None = None) -> None:
         self.detail = detail
         self.subject = subject
@@ -31,9 +33,13 @@ class UnreadableFile(ArchiveError):
 class UnsupportedFormat(ArchiveError):
     """not a format the archive reads"""
 
+    skipped = True
+
 
 class FileTooLarge(ArchiveError):
     """file is larger than the size limit"""
+
+    skipped = True
 
 
 class BinaryFile(ArchiveError):
@@ -42,6 +48,8 @@ class BinaryFile(ArchiveError):
 
 class NoArticleText(ArchiveError):
     """no article text found"""
+
+    skipped = True
 
 
 class ModelNotLoaded(ArchiveError):

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-BUNDLED_TOPICS = Path(__file__).resolve().parents[1] / "data" / "topics.toml"
+from archive.labels import BUNDLED_TOPICS
+
 _WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*")
 HEADLINE_WEIGHT = 3.0
 LEAD_WEIGHT = 1.5

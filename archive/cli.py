@@ -1,0 +1,226 @@
+"""The `archive` command: extract, index, search, serve, ner.
+
+Every ArchiveError becomes one clean line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+from archive.config import Settings
+from archive.errors import ArchiveError
+
+F = TypeVar("F", bound=Callable[..., Any])
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+NER_BATCH_LINES = 256
+
+
+def clean_errors(func: F) -> F:
+    """Turn archive errors into one line and exit status 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ArchiveError as exc:
+            raise click.ClickException(exc.message) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def index_option(func: F) -> F:
+    """`--index DIR`, defaulting to ARCHIVE_INDEX or ./index."""
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Index directory (default: $ARCHIVE_INDEX or ./index).",
+    )(func)
+
+
+@click.group()
+@click.version_option(package_name="news-archive")
+def main() -> None:
+    """A searchable news archive: index articles, then search and browse them."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article (JSON Lines).")
+@clean_errors
+def extract(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Parse and enrich articles from PATHS and print them, without indexing."""
+    from archive.ingest.enrich import Enricher
+    from archive.ingest.readers import iter_files, read_file
+
+    settings = Settings.from_env()
+    enricher = Enricher(settings.spacy_model)
+    failed = False
+    for path in iter_files(paths):
+        result = read_file(path, max_bytes=settings.max_file_bytes)
+        for error in result.errors:
+            failed = failed or not error.skipped
+            err.print("[yellow]skipped[/]" if error.skipped else "[red]failed[/]", error.message, markup=True)
+        for article in enricher.enrich(result.articles):
+            data = article.to_dict()
+            if as_json:
+                click.echo(json.dumps(data, ensure_ascii=False))
+            else:
+                click.echo(_describe(data))
+    if failed:
+        sys.exit(1)
+
+
+def _describe(article: dict[str, Any]) -> str:
+    """A few readable lines about an extracted article."""
+    ents = article["entities"]
+    lines = [
+        article["headline"] + (" (derived)" if article["headline_derived"] else ""),
+        f"  source:    {article['source']}",
+        f"  byline:    {article['byline'] or '-'}   dateline: {article['dateline']['place'] or '-'}",
+        f"  published: {article['published'] or '-'}",
+        f"  countries: {', '.join(article['countries']) or '-'}   topics: {', '.join(article['topics']) or '-'}",
+        f"  people:    {', '.join(ents['people'][:8]) or '-'}",
+        f"  orgs:      {', '.join(ents['organizations'][:8]) or '-'}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@index_option
+@click.option("--keep-missing", is_flag=True, help="Keep articles whose files are gone from the named folders.")
+@clean_errors
+def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -> None:
+    """Add new, update changed and skip unchanged articles from PATHS (files or folders)."""
+    from archive.ingest.enrich import ENRICHMENT_VERSION, Enricher
+    from archive.ingest.indexer import Indexer
+    from archive.ingest.indexer import Progress as Callbacks
+
+    settings = Settings.from_env(index_dir=index_dir)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[files]} files, {task.fields[articles]} articles, {task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
+    started = time.monotonic()
+    with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as bar:
+        task = bar.add_task("indexing", total=None, files="0", articles=0, rate="")
+        done = {"files": 0, "articles": 0}
+
+        def start(files: int, total_bytes: int) -> None:
+            bar.update(task, total=total_bytes or 1)
+            done["total_files"] = files
+
+        def file_done(path: Path, size: int, articles: int) -> None:
+            done["files"] += 1
+            done["articles"] += articles
+            rate = done["articles"] / max(time.monotonic() - started, 1e-6)
+            fields = {"files": f"{done['files']}/{done['total_files']}", "articles": done["articles"]}
+            bar.update(task, advance=size, rate=f"{rate:,.0f}/s", **fields)
+
+        def error(problem: ArchiveError) -> None:
+            label = "[yellow]skipped[/]" if problem.skipped else "[red]failed[/]"
+            bar.console.print(label, problem.message, markup=True, highlight=False)
+
+        indexer = Indexer(
+            settings.index_dir,
+            max_bytes=settings.max_file_bytes,
+            enricher_factory=lambda: Enricher(settings.spacy_model, settings.index_dir / "topics.toml"),
+            enrichment_version=ENRICHMENT_VERSION,
+            progress=Callbacks(start=start, file_done=file_done, error=error),
+        )
+        stats = indexer.run(paths, remove_missing=not keep_missing)
+    elapsed = time.monotonic() - started
+    err.print(f"{stats.summary()} in {elapsed:.1f}s -> {settings.index_dir}", highlight=False)
+    if stats.failed:
+        sys.exit(1)
+
+
+@main.command("search")
+@click.argument("query", required=False, default="")
+@click.option("--country", multiple=True, help="ISO country code, e.g. TR (repeatable: any of them).")
+@click.option("--topic", multiple=True, help="Topic slug, e.g. politics (repeatable).")
+@click.option("--person", multiple=True, help="Person name (repeatable).")
+@click.option("--org", multiple=True, help="Organisation name (repeatable).")
+@click.option("--place", multiple=True, help="Place name (repeatable).")
+@click.option("--author", multiple=True, help="Author name (repeatable).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
+@click.option("--page", type=click.IntRange(1, 10_000), default=1)
+@click.option("--json", "as_json", is_flag=True, help="Print the same JSON as GET /api/search.")
+@index_option
+@clean_errors
+def search_command(query: str, as_json: bool, index_dir: Path | None, sort: str, page: int, **filters: Any) -> None:
+    """Search the archive (Whoosh query syntax: AND by default, "phrases", OR, NOT, field:value)."""
+    from archive.search import SearchRequest, search
+    from archive.store import open_index
+
+    settings = Settings.from_env(index_dir=index_dir)
+    params: dict[str, list[str]] = {k: list(v) for k, v in filters.items()}
+    request = SearchRequest.from_params(
+        {"q": query, "sort": sort, "page": str(page)}.get, lambda name: params.get(name, [])
+    )
+    result = search(open_index(settings.index_dir), request)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    from archive.labels import country_name
+
+    click.echo(f"{result['total']} articles (page {result['page']} of {result['pages']})")
+    for hit in result["hits"]:
+        date = (hit["published"] or "undated")[:10]
+        click.echo(f"\n{hit['headline']}\n  {date}  {', '.join(hit['countries'])}  {hit['id']}")
+    countries = ", ".join(f"{country_name(c)} {n}" for c, n in list(result["facets"]["country"].items())[:8])
+    if countries:
+        click.echo(f"\ncountries: {countries}")
+
+
+@main.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (local only by default).")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--debug", is_flag=True, help="Flask debug mode (reloader and debugger; never on a shared host).")
+def serve(index_dir: Path | None, host: str, port: int, debug: bool) -> None:
+    """Serve the search pages and the JSON API."""
+    from archive.web import create_app
+
+    app = create_app({"INDEX_DIR": index_dir} if index_dir else None)
+    app.run(host=host, port=port, debug=debug)
+
+
+@main.command()
+@click.option(
+    "--model", default=None, help="spaCy pipeline package or path (default: $ARCHIVE_SPACY_MODEL or bundled)."
+)
+@clean_errors
+def ner(model: str | None) -> None:
+    """Read one document per line on stdin; write {"ents": [[start, end, label], ...]} per line."""
+    from archive.ingest.nlp import entity_spans, load_pipeline
+
+    nlp = load_pipeline(model or Settings.from_env().spacy_model)
+    lines = _stdin_lines()
+    for spans in entity_spans(nlp, lines, batch_size=NER_BATCH_LINES):
+        sys.stdout.write(json.dumps({"ents": [list(span) for span in spans]}) + "\n")
+    sys.stdout.flush()
+
+
+def _stdin_lines() -> Iterator[str]:
+    """Lines of UTF-8 standard input without their line ends (offsets index into exactly this).
+
+    Split on b"\n" only: a text stream would also split on a lone CR or U+2028 and shift the lines.
+    """
+    for raw in sys.stdin.buffer:
+        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")

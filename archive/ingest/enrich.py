@@ -1,0 +1,55 @@
+"""Enrichment: named entities, countries and topics added to parsed articles.
+
+The only layer that runs spaCy. It works on batches so `nlp.pipe` can keep the
+CPU busy, and returns new frozen articles rather than changing any.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from spacy.language import Language
+
+from archive.article import Article
+from archive.ingest.countries import assign_countries
+from archive.ingest.entities import merge_entities
+from archive.ingest.nlp import entity_spans, load_pipeline
+from archive.ingest.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
+
+# Bump when enrichment changes what it writes, so re-indexing refreshes every article.
+ENRICHMENT_VERSION = "1"
+
+
+class Enricher:
+    """Holds the loaded pipeline and topic terms for a run."""
+
+    def __init__(self, spacy_model: str | None = None, topics_file: Path | None = None) -> None:
+        self.nlp: Language = load_pipeline(spacy_model)
+        self.topics_file = topics_file if topics_file and topics_file.exists() else BUNDLED_TOPICS
+        self.lexicon = load_lexicon(self.topics_file)
+
+    def enrich(self, articles: Sequence[Article]) -> list[Article]:
+        """The same articles with entities, countries and topics filled in."""
+        spans_per_article = entity_spans(self.nlp, (a.body for a in articles))
+        return [self._enrich_one(article, spans) for article, spans in zip(articles, spans_per_article, strict=True)]
+
+    def _enrich_one(self, article: Article, spans: list[tuple[int, int, str]]) -> Article:
+        countries = assign_countries(
+            headline="" if article.headline_derived else article.headline,
+            body=article.body,
+            dateline_place=article.dateline.place,
+            entities=spans,
+        )
+        topics = assign_topics("" if article.headline_derived else article.headline, article.body, self.lexicon)
+        return replace(
+            article,
+            entities=merge_entities(spans, article.body),
+            countries=countries.countries,
+            country_mentions=countries.mentions,
+            country_evidence=countries.evidence,
+            topics=topics.topics,
+            topic_scores=topics.scores,
+            topic_evidence=topics.evidence,
+        )

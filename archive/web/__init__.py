@@ -1,0 +1,30 @@
+"""The Flask app: search pages and the JSON API over one index (no spaCy in this process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from archive.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """App factory: settings from the environment (`ARCHIVE_*`), overridden by `test_config`."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    settings = Settings.from_env()
+    app.config.from_mapping(INDEX_DIR=settings.index_dir, JSON_SORT_KEYS=False)
+    if test_config:
+        app.config.update(test_config)
+    app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    from archive.web import api, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    pages.register_template_helpers(app)
+    return app

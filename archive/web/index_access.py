@@ -1,0 +1,17 @@
+"""The app's handle on the index: opened on first use, so the app starts before any indexing."""
+
+from __future__ import annotations
+
+from flask import current_app
+from whoosh.index import Index
+
+from archive.store import open_index
+
+
+def get_index() -> Index:
+    """The index for this app; each search opens a fresh searcher, so new commits show up."""
+    ix = current_app.extensions.get("archive_index")
+    if ix is None:
+        ix = open_index(current_app.config["INDEX_DIR"])
+        current_app.extensions["archive_index"] = ix
+    return ix
