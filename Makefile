@@ -1,0 +1,55 @@
+# Two commands do all the set-up: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+INDEX ?= index
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install index serve lint bench model clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+index: install
+	$(BIN)/archive index --index $(INDEX) seeds
+
+serve: install
+	$(BIN)/archive serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+run: index serve
+
+# The browser tests drive Debian's Chromium; install it when it is missing.
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji
+
+test: install $(CHROMIUM)
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check archive tests bench
+
+bench: install
+	$(BIN)/python bench/bench_index.py
+	$(BIN)/python bench/bench_ner.py
+	$(BIN)/python bench/bench_countries.py
+	$(BIN)/python bench/bench_extraction.py
+
+# Rebuild the bundled NER pipeline from the spaCy 2 teacher (an hour or more; not part of the tests).
+model: install
+	bash training/train.sh
+
+clean:
+	rm -rf $(VENV) $(INDEX) build test-output .pytest_cache

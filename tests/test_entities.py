@@ -1,0 +1,62 @@
+"""Entity facets: mentions merged within an article, titles and possessives stripped, ranked by mentions."""
+
+from __future__ import annotations
+
+from archive.ingest.entities import clean_name, merge_entities
+
+
+def spans_of(text: str, *mentions: tuple[str, str]) -> list[tuple[int, int, str]]:
+    """Spans for mentions given in text order as (string, label); each is found after the previous one."""
+    spans, at = [], 0
+    for name, label in mentions:
+        start = text.index(name, at)
+        spans.append((start, start + len(name), label))
+        at = start + len(name)
+    return spans
+
+
+def test_surnames_fold_into_full_names_and_rank_by_mentions():
+    text = (
+        "President Tayyip Erdogan met Vladimir Putin. Erdogan said Bashar al-Assad must go; "
+        "Putin disagreed. Assad's forces advanced. Erdogan's plane left."
+    )
+    spans = spans_of(
+        text,
+        ("President Tayyip Erdogan", "PERSON"),
+        ("Vladimir Putin", "PERSON"),
+        ("Erdogan", "PERSON"),
+        ("Bashar al-Assad", "PERSON"),
+        ("Putin", "PERSON"),
+        ("Assad's", "PERSON"),
+        ("Erdogan's", "PERSON"),
+    )
+    assert merge_entities(spans, text).people == ("Tayyip Erdogan", "Vladimir Putin", "Bashar al-Assad")
+
+
+def test_ambiguous_surname_stays_apart():
+    text = "John Smith and Jane Smith met. Smith spoke."
+    spans = spans_of(text, ("John Smith", "PERSON"), ("Jane Smith", "PERSON"), ("Smith", "PERSON"))
+    assert set(merge_entities(spans, text).people) == {"John Smith", "Jane Smith", "Smith"}
+
+
+def test_clean_names():
+    assert clean_name("the United Nations", "ORG") == "United Nations"
+    assert clean_name("Prime Minister Boris Johnson", "PERSON") == "Boris Johnson"
+    assert clean_name("Reuters’", "ORG") == "Reuters"
+    assert clean_name("NATO's", "ORG") == "NATO"
+
+
+def test_case_variants_share_one_entry_and_labels_go_to_their_facets():
+    text = "OPEC met. Opec said. Saudi officials and Turkish troops went to the Gulf for Expo 2020."
+    spans = spans_of(
+        text,
+        ("OPEC", "ORG"),
+        ("Opec", "ORG"),
+        ("Saudi", "NORP"),
+        ("Turkish", "NORP"),
+        ("Gulf", "LOC"),
+        ("Expo 2020", "EVENT"),
+    )
+    ents = merge_entities(spans, text)
+    assert ents.organizations == ("Opec",)
+    assert ents.groups == ("Saudi", "Turkish") and ents.places == ("Gulf",) and ents.events == ("Expo 2020",)

@@ -1,0 +1,115 @@
+"""The Flask app through its test client: pages, JSON API, errors, and untrusted text kept as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli import main
+from archive.web import create_app
+
+HOSTILE = (
+    "<script>alert('headline')</script> Erdogan meets <b>Putin</b>\n\n"
+    "SOCHI (Reuters) - Erdogan said <script>alert('body')</script> talks on Syria & Idlib went well.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_index(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "hostile.txt").write_text(HOSTILE)
+    index_dir = tmp_path_factory.mktemp("hostile-index")
+    result = CliRunner().invoke(main, ["index", "--index", str(index_dir), str(folder)])
+    assert result.exit_code == 0, result.output
+    return index_dir
+
+
+@pytest.fixture()
+def client(seed_index):
+    return create_app({"INDEX_DIR": seed_index, "TESTING": True}).test_client()
+
+
+def test_search_page_shows_hits_and_named_facets(client):
+    page = client.get("/search?q=Erdogan")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Turkish President Tayyip Erdogan will visit Russia" in html
+    assert "Turkey" in html and "country=TR" in html  # names, not only codes
+    assert "politics and government" in html
+    assert '<mark class="match' in html
+    assert "By Orhan Coskun" in html and "Ankara" in html
+
+
+def test_facet_link_filters_and_chip_removes(client):
+    html = client.get("/search?q=Erdogan&country=TR").get_data(as_text=True)
+    assert 'aria-label="Active filters"' in html
+    assert 'href="/search?q=Erdogan"' in html  # the chip's link drops the filter
+    assert "1</strong> article" in html
+
+
+def test_article_page(client):
+    article_id = client.get("/api/search?q=Erdogan").get_json()["hits"][0]["id"]
+    html = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "Headline derived from the lead" in html
+    assert "Writing by Tuvan Gumrukcu; Editing by Dominic Evans and Timothy Heritage" in html
+    assert "Also mentioned" in html
+    assert client.get("/articles/nope").status_code == 404
+
+
+def test_api_search_and_article(client):
+    data = client.get("/api/search?q=Erdogan&country=TR&topic=politics").get_json()
+    assert data["total"] == 1 and set(data) >= {"total", "hits", "facets"}
+    hit = data["hits"][0]
+    assert set(hit) >= {"id", "headline", "published", "authors", "countries", "topics", "snippet", "score"}
+    assert data["facets"]["country"]["TR"] == 1
+    article = client.get(f"/api/articles/{hit['id']}").get_json()
+    assert article["authors"] == ["Orhan Coskun"] and article["dateline"]["place"] == "Ankara"
+    assert article["indexed"]
+
+
+def test_api_errors_are_json_naming_the_parameter(client):
+    for url, status, start in [
+        ("/api/search?page=abc", 400, "page:"),
+        ("/api/search?sort=x", 400, "sort:"),
+        ("/api/search?q=" + "x" * 2000, 400, "q:"),
+        ("/api/articles/nope", 404, "no article"),
+        ("/api/nothing-here", 404, ""),
+    ]:
+        response = client.get(url)
+        assert response.status_code == status, url
+        assert response.get_json()["error"]["message"].startswith(start), url
+
+
+def test_bad_query_on_the_page_is_a_message_not_a_trace(client):
+    page = client.get("/search?page=-3")
+    assert page.status_code == 400
+    assert "page: invalid parameter" in page.get_data(as_text=True)
+
+
+def test_no_index_yet_says_what_to_do(tmp_path):
+    client = create_app({"INDEX_DIR": tmp_path / "none"}).test_client()
+    page = client.get("/search")
+    assert page.status_code == 503 and "archive index" in page.get_data(as_text=True)
+    assert client.get("/api/search").get_json()["error"]["status"] == 503
+
+
+def test_markup_in_articles_and_queries_stays_text(hostile_index):
+    client = create_app({"INDEX_DIR": hostile_index}).test_client()
+    for url in ("/search?q=Erdogan", "/search?q=<script>alert(1)</script>", "/search?q=script"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>" not in html, url
+        assert "&lt;script&gt;" in html, url
+    article_id = client.get("/api/search?q=Erdogan").get_json()["hits"][0]["id"]
+    html = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "<script>" not in html and "&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;" in html
+
+
+def test_web_process_does_not_import_spacy():
+    import subprocess
+    import sys
+
+    code = "import sys, wsgi; wsgi.app.test_client().get('/search'); print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
