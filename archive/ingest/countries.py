@@ -43,7 +43,7 @@ ABSOLUTE_CUTOFF = 2.5
 COUNTRY_PRIOR = 8.0
 REGION_PRIOR = 6.5
 CAPITAL_BONUS = 1.0
-CONTEXT_BONUS = 1.0  # the candidate's country is named elsewhere in the article
+CONTEXT_BONUS = 1.0  # the candidate's country is named elsewhere in the article (not for small towns)
 ADMIN_BONUS = 2.5  # the candidate's state or province is named in the article
 ALT_NAME_MIN_POPULATION = 150_000  # below this, GeoNames alternate names are mostly noise
 ALIAS_PENALTY = 1.5  # an alternate name ("Philadelphia" for ancient Amman) loses to a city's own name
@@ -59,7 +59,9 @@ SUCCESSORS = {
     "CSHH": ("CZ", "SK"),
 }
 EAST_GERMAN_ADMIN1 = {"11", "12", "13", "14", "15"}  # GeoNames admin1 of the former GDR's Länder
-HISTORIC_LEAD_INS = {"former", "ex", "post", "pre"}
+# "former Soviet", "post-Soviet", "Soviet-era": history, not what a modern story is about
+HISTORIC_LEAD_INS = {"former", "ex", "post", "pre", "late"}
+HISTORIC_LEAD_OUTS = {"era", "times", "collapse", "breakup", "legacy"}
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -95,6 +97,8 @@ NEVER_PLACES = _wordset(
 )
 
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+")
+_UPPER = re.compile(r"[^\W\d_a-z]")
+_LOWER = re.compile(r"[a-z]")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘(]?[A-Z])")
 
 
@@ -137,6 +141,8 @@ class _Mention:
 
 def _fold(text: str) -> str:
     """Lower-case and strip accents so "São Paulo" and "SAO PAULO" share a key."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 
@@ -253,8 +259,8 @@ class _Text:
     def __init__(self, text: str) -> None:
         self.text = text
         self.tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-        letters = [ch for ch in text if ch.isalpha()]
-        self.all_caps = bool(letters) and sum(ch.isupper() for ch in letters) > 0.8 * len(letters)
+        upper, lower = len(_UPPER.findall(text)), len(_LOWER.findall(text))
+        self.all_caps = upper > 4 * lower  # a headline in capitals: case says nothing there
 
     def sentence_start(self, i: int) -> bool:
         """Whether token i opens a sentence (so its capital letter says nothing)."""
@@ -339,7 +345,9 @@ def _find(
         if keep:
             if i + length < n and tokens[i + length][2].lower() in CURRENCY_WORDS:
                 factor *= CURRENCY_WEIGHT
-            historic = i > 0 and tokens[i - 1][2].lower() in HISTORIC_LEAD_INS and start - tokens[i - 1][1] <= 1
+            historic = (i > 0 and tokens[i - 1][2].lower() in HISTORIC_LEAD_INS and start - tokens[i - 1][1] <= 1) or (
+                i + length < n and tokens[i + length][2].lower() in HISTORIC_LEAD_OUTS
+            )
             found.append(_Mention(start, text[start:end], entry, weight * factor, section, historic))
             if CITY in kinds and not kinds & {COUNTRY, DEMONYM} and i + length < n and text[end : end + 1] == ",":
                 found[-1].qualifier = _qualifier(seg, gaz, i + length)
@@ -449,7 +457,7 @@ def _resolve(mentions: list[_Mention]) -> list[_Mention]:
     def score(c: _Candidate) -> float:
         return (
             c.prior
-            + (CONTEXT_BONUS if c.code in sure_codes else 0.0)
+            + (CONTEXT_BONUS if c.code in sure_codes and c.prior >= MINOR_CITY_PRIOR else 0.0)
             + (ADMIN_BONUS if (c.code, c.admin) in admins else 0.0)
         )
 
@@ -460,11 +468,17 @@ def _resolve(mentions: list[_Mention]) -> list[_Mention]:
             q_cands = m.qualifier.candidates
             q_admins = {(c.code, c.admin) for c in q_cands if c.admin}
             q_codes = {c.code for c in q_cands}
-            # the state or country after the comma has the last word: "Greenwich, Conn." is not in England
-            cands = [c for c in cands if (c.code, c.admin) in q_admins] or [c for c in cands if c.code in q_codes]
-            cands = cands or [max(q_cands, key=score)]
+            narrowed = [c for c in cands if (c.code, c.admin) in q_admins] or [c for c in cands if c.code in q_codes]
+            if narrowed:
+                cands = narrowed
+            elif m.section == "dateline" or all(c.kind == REGION for c in q_cands):
+                # a state after the comma has the last word: "Greenwich, Conn." is not in England
+                cands = [max(q_cands, key=score)]
+            # else a list of places ("in Paris, Britain, Canada"): the comma qualifies nothing
         elif m.section != "dateline":
-            cands = [c for c in cands if c.code in sure_codes or _stands_alone(c, m.entry)]
+            cands = [
+                c for c in cands if _stands_alone(c, m.entry) or (c.code in sure_codes and not m.entry.common_word)
+            ]
         if not cands:
             continue
         best = max(cands, key=score)
@@ -483,13 +497,14 @@ def _stands_alone(candidate: _Candidate, entry: _Entry) -> bool:
 
 
 def _fold_dissolved(mentions: list[_Mention]) -> None:
-    """Give a dissolved state the evidence of its successors when the copy names it more."""
+    """Give a dissolved state the evidence of its successors when the copy names it more than the core one."""
     counts: dict[str, int] = {}
     for m in mentions:
         if not m.historic and m.kind in (COUNTRY, DEMONYM):
             counts[m.code] = counts.get(m.code, 0) + 1
     for old, new_states in SUCCESSORS.items():
-        if counts.get(old, 0) > sum(counts.get(code, 0) for code in new_states):
+        # measured against the core successor only: 1987 copy says "Soviet ... Ukrainian", never "Russia"
+        if counts.get(old, 0) > counts.get(new_states[0], 0):
             for m in mentions:
                 if m.code in new_states:
                     m.code = old
