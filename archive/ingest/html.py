@@ -118,6 +118,8 @@ _DATE_META_NAMES = (
     "originalpublicationdate",
     "cxenseparse:recs:publishtime",
 )
+
+
 def parse_html(markup: str, source: str, *, url: str | None = None) -> Article:
     """The article in one decoded HTML page; raises `archive.errors.NoArticleText` if it has no body text."""
     soup = BeautifulSoup(markup, "lxml")

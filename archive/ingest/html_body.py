@@ -147,6 +147,10 @@ _NEGATIVE_WORDS = frozenset(
         "recommended",
         "recommendations",
         "widget",
+        "tooltip",
+        "popover",
+        "rollover",
+        "hovercard",
         "widgets",
         "rail",
         "tags",
@@ -175,6 +179,7 @@ _NEGATIVE_SUBSTRINGS = (
     "breadcrumb",
     "promo",
     "recommend",
+    "caption",
 )
 # Words that mark the container of the story itself: never removed on a negative word.
 _POSITIVE_WORDS = frozenset(
@@ -192,6 +197,11 @@ _FURNITURE_RE = re.compile(
     r"|follow us.*|sign up.*|subscribe.*|click here.*|story continues below.*|skip ad.*)[.:!]?$",
     re.I,
 )
+
+
+# A call to subscribe: "Sign up for our free daily newsletter", "Get the latest news in your inbox".
+_PITCH_RE = re.compile(r"\b(?:sign(?:ing)? up|subscribe|subscription|register)\b", re.IGNORECASE)
+_PITCH_OBJECT_RE = re.compile(r"\b(?:newsletters?|inbox|e-?mail alerts?)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -222,7 +232,7 @@ def _is_boilerplate(tag: Tag) -> bool:
     if not lowered:
         return False
     negative = bool(words & _NEGATIVE_WORDS) or any(s in lowered for s in _NEGATIVE_SUBSTRINGS)
-    if not negative:
+    if not negative or "embed" in lowered:  # a post embedded in the story ("social-media-embed") is part of it
         return False
     if "comment" in lowered or not words & _POSITIVE_WORDS:
         return True
@@ -252,23 +262,36 @@ def _prose_chars(tag: Tag) -> int:
 def clean(root: Tag) -> None:
     """Remove what a reader never sees as article text, in place.
 
-    A container named like boilerplate survives when it holds most of the
-    page's prose: themes call whole layouts "sidebar-wrapper" or "widget".
+    Boilerplate-named elements go deepest first, so that a wrapper is judged
+    on what is left in it: a link whose pop-up card was removed stays in its
+    sentence, and a container named like boilerplate survives when it holds
+    most of the page's prose (themes call whole layouts "sidebar-wrapper").
     """
     for node in root.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
     page_prose = _prose_chars(root)
     pending = [child for child in root.children if isinstance(child, Tag)]
+    named: list[Tag] = []
     while pending:
         tag = pending.pop()
-        if (
-            tag.name in DROP_TAGS
-            or _is_hidden(tag)
-            or (_is_boilerplate(tag) and ("comment" in _class_words(tag)[1] or _prose_chars(tag) <= page_prose / 2))
-        ):
+        if tag.name in DROP_TAGS or _is_hidden(tag):
             tag.decompose()
-        else:
-            pending.extend(child for child in tag.children if isinstance(child, Tag))
+            continue
+        if _is_boilerplate(tag):
+            named.append(tag)
+        pending.extend(child for child in tag.children if isinstance(child, Tag))
+    # `named` lists every element before its descendants: reversed, the deepest go first.
+    for tag in reversed(named):
+        if "comment" in _class_words(tag)[1] or not (_inline_link(tag) or _prose_chars(tag) > page_prose / 2):
+            tag.decompose()
+
+
+def _inline_link(tag: Tag) -> bool:
+    """An inline element that is nothing but one link: part of a sentence whatever its class says."""
+    if tag.name in BLOCK_TAGS:
+        return False
+    links = tag.find_all("a")
+    return len(links) == 1 and links[0].get_text().strip() == tag.get_text().strip()
 
 
 def blocks_of(root: Tag) -> list[Block]:
@@ -371,7 +394,9 @@ def _is_furniture(block: Block) -> bool:
     """Labels, link rows and timestamps that sit among the paragraphs but are not the story."""
     if _FURNITURE_RE.match(block.text) or is_date_line(block.text):
         return True
-    return block.link_density > 0.6 and len(block.text) < 200 and not block.heading
+    if len(block.text) < 300 and _PITCH_RE.search(block.text) and _PITCH_OBJECT_RE.search(block.text):
+        return True
+    return block.link_density > 0.6 and not block.heading
 
 
 def article_blocks(soup: BeautifulSoup) -> list[Block]:
@@ -379,12 +404,4 @@ def article_blocks(soup: BeautifulSoup) -> list[Block]:
     root = soup.body or soup
     clean(root)
     blocks = blocks_of(root)
-    chosen = [b for b in select(blocks) if not _is_furniture(b)]
-    seen: set[str] = set()
-    unique = []
-    for block in chosen:
-        if len(block.text) > 40 and block.text in seen:
-            continue
-        seen.add(block.text)
-        unique.append(block)
-    return unique
+    return [b for b in select(blocks) if not _is_furniture(b)]
