@@ -149,6 +149,11 @@ def test_broken_and_truncated_html_does_not_raise(cut: int) -> None:
     assert PROSE[0] in article.body
 
 
+def test_deeply_nested_page_does_not_hit_the_recursion_limit() -> None:
+    markup = "<html><body>" + "<div>" * 3000 + f"<p>{PROSE[0]}</p>" + "</div>" * 3000 + "</body></html>"
+    assert parse_html(markup, "deep.html").body == PROSE[0]
+
+
 def test_page_without_article_text_raises() -> None:
     markup = (
         "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -123,15 +124,16 @@ _DATE_META_NAMES = (
 def parse_html(markup: str, source: str, *, url: str | None = None) -> Article:
     """The article in one decoded HTML page; raises `archive.errors.NoArticleText` if it has no body text."""
     soup = BeautifulSoup(markup, "lxml")
-    ld = _json_ld_article(soup)
-    meta = _meta(soup)
-    canonical = _canonical_url(soup, meta, url)
+    marked = _Marked.of(soup)
+    ld = _json_ld_article(marked)
+    meta = _meta(marked)
+    canonical = _canonical_url(marked, meta, url)
     site_names = _site_names(ld, meta)
-    headline = _headline(soup, ld, meta, site_names)
-    byline = _visible_byline(soup)
+    headline = _headline(marked, ld, meta, site_names)
+    byline = _visible_byline(soup, marked)
     host = urlsplit(canonical or "").hostname or ""
-    authors = _authors(soup, ld, meta, byline, site_names | {re.sub(r"\W", "", host)})
-    published = _published(soup, ld, meta)
+    authors = _authors(marked, ld, meta, byline, site_names | {re.sub(r"\W", "", host)})
+    published = _published(marked, ld, meta)
     language = _language(soup, ld, meta)
     body, subheads = _body(soup, ld, headline)
     if not body:
@@ -147,6 +149,60 @@ def parse_html(markup: str, source: str, *, url: str | None = None) -> Article:
         subheads=subheads,
         language=language,
     )
+
+
+@dataclass
+class _Marked:
+    """The elements metadata is read from, found in one walk over the page (a find_all per field costs more)."""
+
+    ld_scripts: list[Tag] = field(default_factory=list)
+    metas: list[Tag] = field(default_factory=list)
+    times: list[Tag] = field(default_factory=list)
+    h1: Tag | None = None
+    title: Tag | None = None
+    canonical: Tag | None = None
+    byline_class: list[Tag] = field(default_factory=list)
+    author_class: list[Tag] = field(default_factory=list)
+    author_itemprop: list[Tag] = field(default_factory=list)
+    author_rel: list[Tag] = field(default_factory=list)
+    date_itemprop: list[Tag] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, soup: BeautifulSoup) -> _Marked:
+        marked = cls()
+        for tag in soup.descendants:
+            if not isinstance(tag, Tag):
+                continue
+            name = tag.name
+            if name == "meta":
+                marked.metas.append(tag)
+            elif name == "script":
+                if "ld+json" in str(tag.get("type") or "").lower():
+                    marked.ld_scripts.append(tag)
+                continue
+            elif name == "time":
+                marked.times.append(tag)
+            elif name == "h1" and marked.h1 is None:
+                marked.h1 = tag
+            elif name == "title" and marked.title is None:
+                marked.title = tag
+            elif name == "link" and marked.canonical is None and "canonical" in (tag.get("rel") or ()):
+                marked.canonical = tag
+            if not tag.attrs:
+                continue
+            classes = " ".join(tag.get("class") or ()).lower()
+            if "byline" in classes:
+                marked.byline_class.append(tag)
+            elif "author" in classes:
+                marked.author_class.append(tag)
+            itemprop = str(tag.get("itemprop") or "")
+            if "author" in itemprop:
+                marked.author_itemprop.append(tag)
+            if "datePublished" in itemprop:
+                marked.date_itemprop.append(tag)
+            if "author" in (tag.get("rel") or ()):
+                marked.author_rel.append(tag)
+        return marked
 
 
 def _text(node: Tag | str | None) -> str:
@@ -187,10 +243,10 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return {kind} if isinstance(kind, str) else {k for k in kind if isinstance(k, str)}
 
 
-def _json_ld_article(soup: BeautifulSoup) -> dict[str, Any]:
+def _json_ld_article(marked: _Marked) -> dict[str, Any]:
     """The page's schema.org article object (the one with the longest body if several)."""
     found: list[dict[str, Any]] = []
-    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
+    for script in marked.ld_scripts:
         raw = script.string or script.get_text()
         try:
             data = json.loads(raw, strict=False)
@@ -202,10 +258,10 @@ def _json_ld_article(soup: BeautifulSoup) -> dict[str, Any]:
     return max(found, key=lambda obj: (bool(obj.get("headline")), len(str(obj.get("articleBody") or ""))))
 
 
-def _meta(soup: BeautifulSoup) -> dict[str, list[str]]:
+def _meta(marked: _Marked) -> dict[str, list[str]]:
     """<meta> values by lower-cased name/property/itemprop (each of several), in page order."""
     values: dict[str, list[str]] = {}
-    for tag in soup.find_all("meta"):
+    for tag in marked.metas:
         content = tag.get("content")
         if not content or not isinstance(content, str):
             continue
@@ -264,9 +320,9 @@ def _strip_site(title: str, site_names: set[str], always: bool) -> str:
     return title if len(parts) == len(_TITLE_SEPARATORS_RE.split(title)) else " - ".join(parts).strip()
 
 
-def _headline(soup: BeautifulSoup, ld: dict[str, Any], meta: dict[str, list[str]], site_names: set[str]) -> str:
+def _headline(marked: _Marked, ld: dict[str, Any], meta: dict[str, list[str]], site_names: set[str]) -> str:
     """The story's own headline: declared titles lose site suffixes, and an <h1> they merely decorate wins."""
-    h1_text = _text(soup.find("h1"))
+    h1_text = _text(marked.h1)
     declared = ld.get("headline")
     candidates = [
         declared if isinstance(declared, str) else "",
@@ -283,25 +339,24 @@ def _headline(soup: BeautifulSoup, ld: dict[str, Any], meta: dict[str, list[str]
         return candidate
     if h1_text:
         return h1_text
-    return _strip_site(_text(soup.title), site_names, always=True)
+    return _strip_site(_text(marked.title), site_names, always=True)
 
 
 # --- people ---------------------------------------------------------------
 
 
-def _visible_byline(soup: BeautifulSoup) -> str | None:
+def _visible_byline(soup: BeautifulSoup, marked: _Marked) -> str | None:
     """The byline as printed on the page: an element marked as the byline, or else as the author."""
-    for attr, pattern in (("class", "byline"), ("itemprop", "author"), ("class", "author"), ("rel", "author")):
-        regex = re.compile(pattern, re.IGNORECASE)
-        for tag in soup.find_all(True, attrs={attr: regex}):
+    for tags in (marked.byline_class, marked.author_itemprop, marked.author_class, marked.author_rel):
+        for tag in tags:
             if tag.find_parent(["form", "footer", "nav"]) or tag.find_parent(attrs={"class": _COMMENT_RE}):
                 continue
             text = _text(tag)
             if 3 <= len(text) <= 120 and any(c.isalpha() for c in text):
                 return text
-    for tag in soup.find_all(["p", "div", "span"], string=_BY_LINE_RE):
-        text = _text(tag)
-        if len(text) <= 120:
+    for string in soup.find_all(string=_BY_LINE_RE):  # not find_all(tag, string=): that recurses on deep pages
+        text = _text(string.parent)
+        if string.parent is not None and string.parent.name in ("p", "div", "span") and len(text) <= 120:
             return text
     return None
 
@@ -313,6 +368,7 @@ def _clean_names(raw: str, site_names: set[str]) -> list[str]:
     a name found in either is the site posing as an author.
     """
     raw = _EMAIL_RE.sub(" ", _text(raw))
+    raw = re.sub(r"^\s*[^\W\d_]+:\s+", "", raw)  # a label: "Text: Name", "Autor: Name"
     raw = re.split(r"\s+(?:[|/]|-{1,2}|–|—)\s+|@", raw)[0]
     raw = _DATE_TAIL_RE.sub("", raw)
     raw, agencies = _AGENCY_RE.subn(",", raw)
@@ -355,7 +411,7 @@ def _ld_authors(ld: dict[str, Any]) -> list[str]:
 
 
 def _authors(
-    soup: BeautifulSoup, ld: dict[str, Any], meta: dict[str, list[str]], byline: str | None, site_names: set[str]
+    marked: _Marked, ld: dict[str, Any], meta: dict[str, list[str]], byline: str | None, site_names: set[str]
 ) -> tuple[str, ...]:
     """Person names from the first source that has any, most deliberate first.
 
@@ -366,8 +422,8 @@ def _authors(
         _ld_authors(ld),
         meta.get("author", []) + meta.get("dc.creator", []) + meta.get("sailthru.author", []),
         [v for v in meta.get("article:author", []) if not v.startswith(("http", "/"))],
-        [_text(a) for a in soup.find_all("a", rel="author")],
-        [_text(t.find(attrs={"itemprop": "name"}) or t) for t in soup.find_all(attrs={"itemprop": "author"})],
+        [_text(a) for a in marked.author_rel if a.name == "a"],
+        [_text(t.find(attrs={"itemprop": "name"}) or t) for t in marked.author_itemprop],
     ]
     from_byline = _names(_clean_names(byline, site_names) if byline else [])
     for raw_names in sources:
@@ -386,14 +442,14 @@ def _names(names: Iterable[str]) -> tuple[str, ...]:
 # --- dates, language, url -------------------------------------------------
 
 
-def _published(soup: BeautifulSoup, ld: dict[str, Any], meta: dict[str, list[str]]) -> str | None:
+def _published(marked: _Marked, ld: dict[str, Any], meta: dict[str, list[str]]) -> str | None:
     """The first readable publication date, declared ones before visible ones."""
     candidates = [ld.get("datePublished"), ld.get("dateCreated")]
     candidates += [v for name in _DATE_META_NAMES for v in meta.get(name, ())]
     candidates += [v for name, values in meta.items() if _DATE_META_RE.search(name) for v in values]
-    for tag in soup.find_all(attrs={"itemprop": re.compile(r"\bdatePublished\b")}):
+    for tag in marked.date_itemprop:
         candidates.append(tag.get("content") or tag.get("datetime") or _text(tag))
-    times = soup.find_all("time")
+    times = marked.times
     candidates += [t.get("datetime") for t in times if t.has_attr("pubdate")]
     candidates += [t.get("datetime") for t in times]
     for value in candidates:
@@ -415,9 +471,8 @@ def _language(soup: BeautifulSoup, ld: dict[str, Any], meta: dict[str, list[str]
     return None
 
 
-def _canonical_url(soup: BeautifulSoup, meta: dict[str, list[str]], url: str | None) -> str | None:
-    link = soup.find("link", rel="canonical")
-    href = link.get("href") if isinstance(link, Tag) else None
+def _canonical_url(marked: _Marked, meta: dict[str, list[str]], url: str | None) -> str | None:
+    href = marked.canonical.get("href") if marked.canonical is not None else None
     for value in (href, _first(meta, "og:url")):
         if isinstance(value, str) and value.strip():
             return urljoin(url or "", value.strip())
