@@ -7,14 +7,16 @@ dict; none of them touches Whoosh directly.
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from whoosh import highlight, query, sorting
 from whoosh.index import Index
 from whoosh.qparser import AndGroup, MultifieldParser
-from whoosh.searching import Hit
+from whoosh.searching import Hit, Searcher
 
 from archive.errors import BadParameter, BadQuery
 from archive.store import FACETS, article_from_stored
@@ -86,7 +88,6 @@ def filter_query(filters: Mapping[str, tuple[str, ...]]) -> query.Query | None:
 def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
     """Hits for one page, the total, and facet counts over the whole result set."""
     q = parse_query(ix, request.q)
-    facets = {facet: sorting.FieldFacet(facet, allow_overlap=True, maptype=sorting.Count) for facet in FACETS}
     sortedby = (
         None if request.sort == "relevance" else sorting.FieldFacet("published", reverse=request.sort == "newest")
     )
@@ -97,23 +98,16 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
                 request.page,
                 pagelen=request.per_page,
                 filter=filter_query(request.filters),
-                groupedby=facets,
                 sortedby=sortedby,
                 terms=True,
             )
+            matched = searcher.search(q, filter=filter_query(request.filters), limit=None, scored=False).docs()
         except (ValueError, TypeError, RecursionError) as exc:
             raise BadQuery(str(exc), subject="q") from exc
-        results.results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        results.results.fragmenter = highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=60, autotrim=True)
         results.results.formatter = highlight.HtmlFormatter(tagname="mark", classname="match", between=" … ")
         hits = [_hit(hit) for hit in results]
-        facet_counts = {
-            facet: dict(
-                sorted(results.results.groups(facet).items(), key=lambda kv: (-kv[1], str(kv[0])))[:FACET_LIMIT]
-            )
-            for facet in FACETS
-        }
-    for counts in facet_counts.values():
-        counts.pop(None, None)  # type: ignore[call-overload]
+        facets = count_facets(ix, searcher, matched)
     return {
         "query": request.q,
         "filters": {k: list(v) for k, v in request.filters.items()},
@@ -122,13 +116,47 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
         "pages": results.pagecount,
         "total": results.total,
         "hits": hits,
-        "facets": facet_counts,
+        "facets": facets,
     }
+
+
+def count_facets(ix: Index, searcher: Searcher, docnums: set[int]) -> dict[str, dict[str, int]]:
+    """Value -> number of matched documents, per facet, most frequent first."""
+    key = (str(getattr(ix.storage, "folder", id(ix.storage))), searcher.reader().generation())
+    values = _FACET_CACHE.get(key)
+    if values is None:
+        values = _facet_values(searcher)
+        _FACET_CACHE.clear()  # one generation at a time: an older one is never asked for again
+        _FACET_CACHE[key] = values
+    counts = {}
+    for facet in FACETS:
+        per_doc = values[facet]
+        counted = Counter(chain.from_iterable(per_doc[d] for d in docnums if d < len(per_doc)))
+        counts[facet] = dict(sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_LIMIT])
+    return counts
+
+
+_FACET_CACHE: dict[tuple[str, int], dict[str, list[tuple[str, ...]]]] = {}
+
+
+def _facet_values(searcher: Searcher) -> dict[str, list[tuple[str, ...]]]:
+    """Per facet, each document's values, read once per index generation instead of once per query."""
+    size = searcher.doc_count_all()
+    values: dict[str, list[tuple[str, ...]]] = {}
+    reader = searcher.reader()
+    for facet in FACETS:
+        per_doc: list[list[str]] = [[] for _ in range(size)]
+        for term in reader.lexicon(facet):
+            text = term.decode("utf-8")
+            for docnum in reader.postings(facet, term).all_ids():
+                per_doc[docnum].append(text)
+        values[facet] = [tuple(v) for v in per_doc]
+    return values
 
 
 def _hit(hit: Hit) -> dict[str, Any]:
     article = article_from_stored(hit.fields())
-    snippet = hit.highlights("body", top=2)
+    snippet = hit.highlights("body", top=2).replace("\n\n", " ")
     if not snippet:
         body = article["body"]
         snippet = html.escape(body[:SNIPPET_CHARS].rsplit(" ", 1)[0] + ("…" if len(body) > SNIPPET_CHARS else ""))
