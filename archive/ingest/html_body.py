@@ -180,6 +180,7 @@ _NEGATIVE_SUBSTRINGS = (
     "promo",
     "recommend",
     "caption",
+    "noscript",
 )
 # Words that mark the container of the story itself: never removed on a negative word.
 _POSITIVE_WORDS = frozenset(
@@ -187,12 +188,13 @@ _POSITIVE_WORDS = frozenset(
 )
 DECAY = 0.5
 SIBLING = 0.2
+CLIMB = 0.85
 _SPLIT_RE = re.compile(r"[-_\s:]+")
 _SPACE_RE = re.compile(r"\s+")
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Short blocks that are furniture, not prose.
 _FURNITURE_RE = re.compile(
-    r"^(advertisement|advertising|ad|sponsored|read more|continue reading|share( this( article| story)?)?"
+    r"^(advertisement|advertising|advert|ad|sponsored|read more|continue reading|share( this( article| story)?)?"
     r"|related|related articles?|related stories|more stories|recommended|print|email|comments?"
     r"|follow us.*|sign up.*|subscribe.*|click here.*|story continues below.*|skip ad.*)[.:!]?$",
     re.I,
@@ -381,6 +383,13 @@ def select(blocks: list[Block]) -> list[Block]:
     if scores[best] <= 0:
         return []
     top = tags[best]
+    node = top
+    for _ in range(3):
+        node = node.parent
+        if node is None:
+            break
+        if scores.get(id(node), 0.0) >= CLIMB * scores[best]:
+            top, best = node, id(node)
     chosen = {best}
     if top.parent is not None:
         threshold = max(10.0, SIBLING * scores[best])
