@@ -34,6 +34,7 @@ HEADLINE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
 BODY_WEIGHT = 1.0
 ORG_WEIGHT = 0.5  # "Bank of England" inside an ORG span still counts, but less
+NAME_WEIGHT = 0.5  # a town that opens a longer name: an exchange, a company ("Bristol-Myers")
 CURRENCY_WEIGHT = 0.25  # "300 mln U.S. dlrs", "the Canadian dollar": money, seldom what the story is about
 # A country joins `countries` when its score reaches this share of the top score and this floor.
 RELATIVE_CUTOFF = 0.25
@@ -48,6 +49,7 @@ ADMIN_BONUS = 2.5  # the candidate's state or province is named in the article
 ALT_NAME_MIN_POPULATION = 150_000  # below this, GeoNames alternate names are mostly noise
 ALIAS_PENALTY = 1.5  # an alternate name ("Philadelphia" for ancient Amman) loses to a city's own name
 MINOR_CITY_PRIOR = 5.0  # towns under 100,000 people need their country named elsewhere in the article
+MINOR_CITY_WEIGHT = 0.5  # and weigh less: many share a surname or a company's name ("Morton Thiokol")
 COMMON_WORD_CITY_PRIOR = 6.0  # so do towns under a million named like an English word ("Reading", "Split")
 MAJOR_CITY_PRIOR = 6.0  # a city of a million, or a capital of 100,000: "Washington said" is its government
 
@@ -77,7 +79,9 @@ TITLES = _wordset(
 PLACE_LEAD_INS = _wordset(
     "north south east west northern southern eastern western central greater upper lower downtown "
     "metropolitan metro inner outer in from to the at of and near outside via for on by with said says "
-    "but while when as both like against between across"
+    "but while when as both like against between across after before since during unlike inside within "
+    "throughout including into onto only even then meanwhile also all most many some every each this that "
+    "these those its his her their our a an if although because until where whether or nor so yet"
 )
 ABBREVIATIONS = _wordset(
     "mr mrs ms dr st jr sr co corp inc ltd bros no gen sen rep gov mt ft vs lt col capt sgt prof rev"
@@ -345,6 +349,8 @@ def _find(
         if keep:
             if i + length < n and tokens[i + length][2].lower() in CURRENCY_WORDS:
                 factor *= CURRENCY_WEIGHT
+            elif label is None and kinds <= {CITY, REGION} and _opens_a_name(seg, i + length, end, gaz):
+                factor *= NAME_WEIGHT
             historic = (i > 0 and tokens[i - 1][2].lower() in HISTORIC_LEAD_INS and start - tokens[i - 1][1] <= 1) or (
                 i + length < n and tokens[i + length][2].lower() in HISTORIC_LEAD_OUTS
             )
@@ -383,19 +389,17 @@ def _reads_as_place(
     if i > 0:
         prev = tokens[i - 1][2]
         prev_lower = prev.lower()
-        close = tokens[i][0] - tokens[i - 1][1] <= 2
-        if close and prev_lower in TITLES:
+        gap = seg.text[tokens[i - 1][1] : tokens[i][0]]
+        if gap in (" ", "\n", ". ") and prev_lower in TITLES:
             return "person"
         if (
-            close
+            gap in (" ", "\n", "-")
             and prev[0].isupper()
             and not seg.all_caps
             and prev_lower not in PLACE_LEAD_INS
-            and (entry.person or not seg.sentence_start(i - 1))
             and not _names_a_country_or_region(gaz.entries.get(_fold(prev)))
-            and "." not in seg.text[tokens[i - 1][1] : tokens[i][0]]
         ):
-            return "person"  # "Michael Jordan", "Kidder Peabody", "First Boston"
+            return "person"  # "Michael Jordan", "Kidder Peabody", "First Boston", "Owens-Illinois"
     if i + length < len(tokens):
         nxt = tokens[i + length]
         adjacent = nxt[0] - tokens[i + length - 1][1] <= 1
@@ -415,6 +419,20 @@ def _reads_as_place(
         ):
             return "person"  # "Henderson told reporters"; "Washington said" stays a place
     return "place"
+
+
+def _opens_a_name(seg: _Text, j: int, end: int, gaz: _Gazetteer) -> bool:
+    """Whether the place just before token j starts a longer name ("Tokyo Stock Exchange", "Santa Fe Southern")."""
+    if seg.all_caps or j >= len(seg.tokens):
+        return False
+    start, _, word = seg.tokens[j]
+    return (
+        start - end <= 1
+        and seg.text[end:start] in (" ", "-")
+        and word[0].isupper()
+        and word.lower() not in PLACE_LEAD_INS
+        and _fold(word) not in gaz.first_token_span
+    )
 
 
 def _names_a_country_or_region(entry: _Entry | None) -> bool:
@@ -483,6 +501,8 @@ def _resolve(mentions: list[_Mention]) -> list[_Mention]:
             continue
         best = max(cands, key=score)
         m.code, m.kind = best.code, best.kind
+        if best.kind == CITY and best.prior < MINOR_CITY_PRIOR and m.section != "dateline":
+            m.weight *= MINOR_CITY_WEIGHT
         if best.kind == CITY and best.code == "DE" and best.admin in EAST_GERMAN_ADMIN1:
             m.code = "DE#east"  # settled below: DE unless the copy is about East Germany
         kept.append(m)
