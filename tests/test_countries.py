@@ -39,6 +39,21 @@ def test_dateline_with_state_abbreviation() -> None:
     assert _countries("The company said profits rose.", dateline="STAMFORD, Conn.").countries == ("US",)
 
 
+@pytest.mark.parametrize(
+    ("dateline", "code"),
+    [
+        ("PHILADELPHIA", "US"),
+        ("GREENWICH, Conn.", "US"),
+        ("CALGARY, Alberta", "CA"),
+        ("Ankara", "TR"),
+        ("GENEVA", "CH"),
+    ],
+)
+def test_dateline_places(dateline: str, code: str) -> None:
+    result = _countries("Officials said talks went well, and the U.S. dollar rose.", dateline=dateline)
+    assert result.countries[0] == code
+
+
 def test_paris_texas_is_not_france() -> None:
     result = _countries("The plant in Paris, Texas, will close next year, the company said.")
     assert "US" in result.countries and "FR" not in result.mentions
@@ -91,6 +106,23 @@ def test_names_and_demonyms(text: str, code: str) -> None:
 def test_soviet_copy_folds_moscow_into_the_ussr() -> None:
     result = _countries("The Soviet Union bought wheat, officials in Moscow said.")
     assert result.countries == ("SUHH",) and "RU" not in result.mentions
+
+
+def test_georgia_follows_its_context() -> None:
+    assert _countries("Voters in Georgia went to the polls, officials in Tbilisi said.").countries == ("GE",)
+    assert _countries("Storms hit Georgia on Monday, officials in Atlanta said.").countries == ("US",)
+
+
+def test_city_by_its_short_name_and_company_towns() -> None:
+    assert _countries("The European Central Bank in Frankfurt held rates.").countries == ("DE",)
+    # a town that is also a surname counts as the person once the full name was seen
+    result = _countries("Chairman Denys Henderson said sales rose. Henderson told reporters in London.")
+    assert result.countries == ("GB",)
+
+
+def test_modern_copy_about_a_former_soviet_republic_is_not_the_ussr() -> None:
+    result = _countries("The former Soviet republic of Armenia held elections; observers in Yerevan said turnout fell.")
+    assert result.countries == ("AM",)
 
 
 def test_latin_america_is_not_the_us() -> None:

@@ -119,8 +119,9 @@ class CountryAssignment:
 class _Candidate:
     code: str
     kind: str
-    prior: float
+    prior: float  # how likely this reading of the name is, before context
     admin: str = ""
+    size: float = 0.0  # a city's log10(population), plus the capital bonus: does it stand alone?
 
 
 @dataclass(slots=True)
@@ -218,7 +219,7 @@ class _Gazetteer:
                 entry = self.entries.get(key)
                 if entry and any(c.kind in (COUNTRY, DEMONYM, BLOCK, WEAK) for c in entry.candidates):
                     continue  # "Mexico", "Jordan": the country name wins over a city of that name
-                self._add(name, _Candidate(code, CITY, name_prior, city["admin1code"]))
+                self._add(name, _Candidate(code, CITY, name_prior, city["admin1code"], prior))
         for key, entry in self.entries.items():
             entry.common_word = key in common
             best: dict[tuple[str, str], _Candidate] = {}
@@ -415,7 +416,7 @@ def _reads_as_place(
             kinds == {CITY}
             and adjacent
             and nxt[2].lower() in SPEECH_VERBS
-            and all(c.prior < MAJOR_CITY_PRIOR for c in entry.candidates)
+            and all(c.size < MAJOR_CITY_PRIOR for c in entry.candidates)
         ):
             return "person"  # "Henderson told reporters"; "Washington said" stays a place
     return "place"
@@ -475,7 +476,7 @@ def _resolve(mentions: list[_Mention]) -> list[_Mention]:
     def score(c: _Candidate) -> float:
         return (
             c.prior
-            + (CONTEXT_BONUS if c.code in sure_codes and c.prior >= MINOR_CITY_PRIOR else 0.0)
+            + (CONTEXT_BONUS if c.code in sure_codes and (c.kind != CITY or c.size >= MINOR_CITY_PRIOR) else 0.0)
             + (ADMIN_BONUS if (c.code, c.admin) in admins else 0.0)
         )
 
@@ -501,7 +502,7 @@ def _resolve(mentions: list[_Mention]) -> list[_Mention]:
             continue
         best = max(cands, key=score)
         m.code, m.kind = best.code, best.kind
-        if best.kind == CITY and best.prior < MINOR_CITY_PRIOR and m.section != "dateline":
+        if best.kind == CITY and best.size < MINOR_CITY_PRIOR and m.section != "dateline":
             m.weight *= MINOR_CITY_WEIGHT
         if best.kind == CITY and best.code == "DE" and best.admin in EAST_GERMAN_ADMIN1:
             m.code = "DE#east"  # settled below: DE unless the copy is about East Germany
@@ -513,7 +514,7 @@ def _stands_alone(candidate: _Candidate, entry: _Entry) -> bool:
     """Whether a name may add its country without other support: any name but a small town."""
     if candidate.kind != CITY:
         return True
-    return candidate.prior >= (COMMON_WORD_CITY_PRIOR if entry.common_word else MINOR_CITY_PRIOR)
+    return candidate.size >= (COMMON_WORD_CITY_PRIOR if entry.common_word else MINOR_CITY_PRIOR)
 
 
 def _fold_dissolved(mentions: list[_Mention]) -> None:
