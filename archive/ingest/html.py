@@ -483,11 +483,18 @@ def _canonical_url(marked: _Marked, meta: dict[str, list[str]], url: str | None)
 
 
 def _body(soup: BeautifulSoup, ld: dict[str, Any], headline: str) -> tuple[str, tuple[str, ...]]:
-    """Paragraphs joined by blank lines, and the in-body subheads."""
-    blocks = article_blocks(soup)
-    paragraphs = [b for b in blocks if b.text != headline]
-    body = "\n\n".join(b.text for b in paragraphs)
-    subheads = tuple(b.text for b in paragraphs if b.heading)
+    """Paragraphs joined by blank lines, and the subheads (h2/h3) among them.
+
+    A heading with no text after it heads nothing ("More on this"): it is dropped.
+    The JSON-LD articleBody replaces the DOM text only when it is much longer,
+    i.e. when the DOM text is plainly incomplete; it has no subheads to offer.
+    """
+    blocks = [b for b in article_blocks(soup) if b.text != headline]
+    while blocks and blocks[-1].heading:
+        blocks.pop()
+    body = "\n\n".join(b.text for b in blocks)
+    first_text = next((i for i, b in enumerate(blocks) if not b.heading), len(blocks))
+    subheads = tuple(b.text for b in blocks[first_text:] if b.kind in ("h2", "h3"))
     ld_body = ld.get("articleBody")
     if isinstance(ld_body, str) and len(_text(ld_body)) > max(200, 1.5 * len(body)):
         return _paragraphs(ld_body), ()

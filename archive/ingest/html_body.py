@@ -212,12 +212,16 @@ class Block:
 
     text: str
     link_chars: int
-    heading: bool
+    kind: str  # the element that ends the paragraph ("p", "h2", "li"), or "" for loose text
     parents: list[Tag] = field(repr=False)
 
     @property
     def link_density(self) -> float:
         return self.link_chars / max(1, len(self.text))
+
+    @property
+    def heading(self) -> bool:
+        return self.kind in HEADING_TAGS
 
 
 def _class_words(tag: Tag) -> tuple[set[str], str]:
@@ -303,11 +307,11 @@ def blocks_of(root: Tag) -> list[Block]:
     link_chars = 0
     parents: list[Tag] = [root]
 
-    def flush(heading: bool = False) -> None:
+    def flush(kind: str = "") -> None:
         nonlocal link_chars
         text = _SPACE_RE.sub(" ", "".join(parts)).strip()
         if text:
-            blocks.append(Block(text, min(link_chars, len(text)), heading, list(parents)))
+            blocks.append(Block(text, min(link_chars, len(text)), kind, list(parents)))
         parts.clear()
         link_chars = 0
 
@@ -319,7 +323,7 @@ def blocks_of(root: Tag) -> list[Block]:
         if child is None:
             frames.pop()
             if block is not None:
-                flush(heading=block.name in HEADING_TAGS)
+                flush(block.name)
                 parents.pop()
             continue
         if isinstance(child, NavigableString):
@@ -400,11 +404,13 @@ def select(blocks: list[Block]) -> list[Block]:
 
 
 def _is_furniture(block: Block) -> bool:
-    """Labels, link rows and timestamps that sit among the paragraphs but are not the story."""
-    if _FURNITURE_RE.match(block.text) or is_date_line(block.text):
+    """The page title, labels, link rows and timestamps that sit among the paragraphs but are not the story."""
+    if block.kind == "h1" or _FURNITURE_RE.match(block.text) or is_date_line(block.text):
         return True
     if len(block.text) < 300 and _PITCH_RE.search(block.text) and _PITCH_OBJECT_RE.search(block.text):
         return True
+    if block.heading and any(p.name == "li" for p in block.parents):
+        return True  # a headline in a list is a teaser
     return block.link_density > 0.6 and not block.heading
 
 
