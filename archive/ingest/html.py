@@ -52,11 +52,10 @@ _DATE_TAIL_RE = re.compile(
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d.*$|\d.*$",
     re.IGNORECASE,
 )
-# News agencies are credited like authors but are not people.
+# News agencies are credited like authors but are not people; acronyms only in capitals ("Ani" is a name).
 _AGENCY_RE = re.compile(
-    r"\b(?:the\s+)?(?:associated\s+press|reuters|agence\s+france[-\s]presse|afp|ap|upi|dpa|pti|ians|ani|"
-    r"xinhua|bloomberg(?:\s+news)?|efe|ansa|kyodo|yonhap|tass)\b",
-    re.IGNORECASE,
+    r"\b(?:(?i:(?:the\s+)?associated\s+press|reuters|agence\s+france[-\s]presse|xinhua|bloomberg(?:\s+news)?"
+    r"|kyodo|yonhap|tass)|AP|AFP|UPI|PTI|IANS|ANI|EFE|ANSA|DPA|dpa)\b"
 )
 _DATE_META_RE = re.compile(r"(?:publish|pub|post|creat|release)\w*[-_.:]?(?:date|time)|^p?date$")
 _JOB_WORDS = frozenset(

@@ -191,6 +191,8 @@ SIBLING = 0.2
 CLIMB = 0.85
 _SPLIT_RE = re.compile(r"[-_\s:]+")
 _SPACE_RE = re.compile(r"\s+")
+# Clause breaks: prose has them, link rows and labels rarely do.
+_CLAUSE_RE = re.compile(r"[,.;:!?] |[，。、；！？]")
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Short blocks that are furniture, not prose.
 _FURNITURE_RE = re.compile(
@@ -353,7 +355,7 @@ def _prose_score(block: Block) -> float:
         return -n
     if n < 25:
         return 0.0
-    bonus = 1.0 + 0.5 * min(3, block.text.count(", ") + block.text.count(". "))
+    bonus = 1.0 + 0.5 * min(3, len(_CLAUSE_RE.findall(block.text)))
     return n * (1 - 2 * block.link_density) * bonus / 2.0
 
 
