@@ -77,6 +77,18 @@ def test_json_ld_with_a_list_of_authors() -> None:
     assert article.dateline.place is None and article.entities.people == () and article.topics == ()
 
 
+def test_json_ld_article_body_stands_in_for_a_page_rendered_by_scripts() -> None:
+    text = "\n".join([*PROSE, "The mayor&#8217;s office said the decision was final."])
+    ld = {"@type": "NewsArticle", "headline": "Bridge closes", "articleBody": text}
+    markup = (
+        f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head>'
+        '<body><div id="app"></div><script>render()</script></body></html>'
+    )
+    article = parse_html(markup, "app.html")
+    assert article.body == "\n\n".join([*PROSE, "The mayor’s office said the decision was final."])
+    assert article.subheads == ()
+
+
 def test_opengraph_only() -> None:
     head = (
         '<meta property="og:title" content="Le pont du port fermé aux voitures | La Gazette">'

@@ -485,8 +485,9 @@ def _body(soup: BeautifulSoup, ld: dict[str, Any], headline: str) -> tuple[str, 
     """Paragraphs joined by blank lines, and the subheads (h2/h3) among them.
 
     A heading with no text after it heads nothing ("More on this"): it is dropped.
-    The JSON-LD articleBody replaces the DOM text only when it is much longer,
-    i.e. when the DOM text is plainly incomplete; it has no subheads to offer.
+    The JSON-LD articleBody replaces the DOM text only when that is missing or
+    much shorter, i.e. plainly incomplete (pages that render their text with
+    scripts); it has no subheads to offer.
     """
     blocks = [b for b in article_blocks(soup) if b.text != headline]
     while blocks and blocks[-1].heading:
@@ -494,15 +495,19 @@ def _body(soup: BeautifulSoup, ld: dict[str, Any], headline: str) -> tuple[str, 
     body = "\n\n".join(b.text for b in blocks)
     first_text = next((i for i, b in enumerate(blocks) if not b.heading), len(blocks))
     subheads = tuple(b.text for b in blocks[first_text:] if b.kind in ("h2", "h3"))
-    ld_body = ld.get("articleBody")
-    if isinstance(ld_body, str) and len(_text(ld_body)) > max(200, 1.5 * len(body)):
-        return _paragraphs(ld_body), ()
+    ld_body = _paragraphs(ld.get("articleBody"))
+    if len(ld_body) > max(200, 1.5 * len(body)) or (ld_body and not body):
+        return ld_body, ()
     return body, subheads
 
 
-def _paragraphs(text: str) -> str:
-    """Plain JSON-LD text as paragraphs: its line breaks are its paragraph breaks."""
-    if "<" in text and re.search(r"</?(p|br|div)\b", text, re.I):
+def _paragraphs(text: Any) -> str:
+    """JSON-LD text as paragraphs: its line breaks (or HTML paragraphs) are its paragraph breaks."""
+    if not isinstance(text, str):
+        return ""
+    if "<" in text and re.search(r"</?(p|br|div)\b", text, re.IGNORECASE):
         text = BeautifulSoup(text, "lxml").get_text("\n")
+    else:
+        text = unescape(text)
     lines = (_SPACE_RE.sub(" ", line).strip() for line in text.splitlines())
     return "\n\n".join(line for line in lines if line)
