@@ -153,6 +153,17 @@ def test_subheads_are_kept_in_body_in_reading_order() -> None:
     assert article.body.split("\n\n") == [PROSE[0], "What the engineers found", PROSE[1], PROSE[2]]
 
 
+def test_reader_comments_are_not_the_story_but_commentary_is() -> None:
+    comment = (
+        "I have lived by this bridge for forty years and I think the council is making a terrible mistake, "
+        "as anyone who has tried to cross the river at rush hour will tell you."
+    )
+    comments = f'<section id="comments"><h2>Comments</h2>{f"<p>{comment}</p>" * 8}</section>'
+    markup = page().replace('class="story-body"', 'class="commentary-body"').replace("</main>", comments + "</main>")
+    article = parse_html(markup, "opinion.html")
+    assert article.body == "\n\n".join(PROSE)
+
+
 @pytest.mark.parametrize("cut", [0.95, 0.8, 0.6])
 def test_broken_and_truncated_html_does_not_raise(cut: int) -> None:
     markup = page('<meta property="og:title" content="Bridge closes">').replace("</p>", "", 1)

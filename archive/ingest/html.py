@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 
 from archive.article import Article
 from archive.errors import NoArticleText
-from archive.ingest.html_body import article_blocks
+from archive.ingest.html_body import COMMENTS_RE, article_blocks
 from archive.ingest.html_dates import iso_date
 
 _ARTICLE_TYPES = frozenset(
@@ -46,7 +46,6 @@ _BY_RE = re.compile(r"^\s*(?:written\s+|posted\s+)?by[:\s]+", re.IGNORECASE)
 _NAME_SPLIT_RE = re.compile(r"\s*(?:[,;&|]|\s(?:and|und|y|et|e|og|och|en)\s)\s*")
 _NAME_PARTICLES = frozenset(["de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "bin", "al", "el", "dos"])
 _BY_LINE_RE = re.compile(r"^\s*By\s+[A-Z]")
-_COMMENT_RE = re.compile(r"comment", re.IGNORECASE)
 _DATE_TAIL_RE = re.compile(
     r"\b(?:updated|published|posted|on|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b.*$"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d.*$|\d.*$",
@@ -348,7 +347,7 @@ def _visible_byline(soup: BeautifulSoup, marked: _Marked) -> str | None:
     """The byline as printed on the page: an element marked as the byline, or else as the author."""
     for tags in (marked.byline_class, marked.author_itemprop, marked.author_class, marked.author_rel):
         for tag in tags:
-            if tag.find_parent(["form", "footer", "nav"]) or tag.find_parent(attrs={"class": _COMMENT_RE}):
+            if tag.find_parent(["form", "footer", "nav"]) or tag.find_parent(attrs={"class": COMMENTS_RE}):
                 continue
             text = _text(tag)
             if 3 <= len(text) <= 120 and any(c.isalpha() for c in text):

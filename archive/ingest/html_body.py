@@ -166,7 +166,6 @@ _NEGATIVE_WORDS = frozenset(
 # Substrings that mark boilerplate even inside camelCase or glued names.
 _NEGATIVE_SUBSTRINGS = (
     "advert",
-    "comment",
     "newsletter",
     "outbrain",
     "taboola",
@@ -189,6 +188,8 @@ _POSITIVE_WORDS = frozenset(
 DECAY = 0.5
 SIBLING = 0.2
 CLIMB = 0.85
+# Reader comments, whatever the theme calls them; "commentary" is an opinion piece, not comments.
+COMMENTS_RE = re.compile(r"comment(?!ary|isfree)|disqus", re.IGNORECASE)
 _SPLIT_RE = re.compile(r"[-_\s:]+")
 _SPACE_RE = re.compile(r"\s+")
 # Clause breaks: prose has them, link rows and labels rarely do.
@@ -239,10 +240,11 @@ def _is_boilerplate(tag: Tag) -> bool:
     words, lowered = _class_words(tag)
     if not lowered:
         return False
-    negative = bool(words & _NEGATIVE_WORDS) or any(s in lowered for s in _NEGATIVE_SUBSTRINGS)
+    comments = bool(COMMENTS_RE.search(lowered))
+    negative = comments or bool(words & _NEGATIVE_WORDS) or any(s in lowered for s in _NEGATIVE_SUBSTRINGS)
     if not negative or "embed" in lowered:  # a post embedded in the story ("social-media-embed") is part of it
         return False
-    if "comment" in lowered or not words & _POSITIVE_WORDS:
+    if comments or not words & _POSITIVE_WORDS:
         return True
     # "article-share", "story-byline": named after the story, but too small to be it.
     return len(tag.get_text()) < 300
@@ -290,7 +292,7 @@ def clean(root: Tag) -> None:
         pending.extend(child for child in tag.children if isinstance(child, Tag))
     # `named` lists every element before its descendants: reversed, the deepest go first.
     for tag in reversed(named):
-        if "comment" in _class_words(tag)[1] or not (_inline_link(tag) or _prose_chars(tag) > page_prose / 2):
+        if COMMENTS_RE.search(_class_words(tag)[1]) or not (_inline_link(tag) or _prose_chars(tag) > page_prose / 2):
             tag.decompose()
 
 
