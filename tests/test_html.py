@@ -153,6 +153,13 @@ def test_subheads_are_kept_in_body_in_reading_order() -> None:
     assert article.body.split("\n\n") == [PROSE[0], "What the engineers found", PROSE[1], PROSE[2]]
 
 
+def test_paragraphs_made_with_line_breaks() -> None:
+    """Blog engines write paragraphs as text between <br><br>; a pasted address stays in the story."""
+    text = "<br><br>".join([*PROSE, '<a href="https://t.co/x">https://t.co/x</a>'])
+    markup = f'<html><body><div class="post-body">{text}<br></div><div class="sidebar">Archive</div></body></html>'
+    assert parse_html(markup, "blog.html").body.split("\n\n") == [*PROSE, "https://t.co/x"]
+
+
 def test_reader_comments_are_not_the_story_but_commentary_is() -> None:
     comment = (
         "I have lived by this bridge for forty years and I think the council is making a terrible mistake, "

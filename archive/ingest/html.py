@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 from archive.article import Article
 from archive.errors import NoArticleText
 from archive.ingest.html_body import COMMENTS_RE, article_blocks
-from archive.ingest.html_dates import iso_date
+from archive.ingest.html_dates import is_date_line, iso_date
 
 _ARTICLE_TYPES = frozenset(
     [
@@ -133,7 +133,7 @@ def parse_html(markup: str, source: str, *, url: str | None = None) -> Article:
     authors = _authors(marked, ld, meta, byline, site_names | {re.sub(r"\W", "", host)})
     published = _published(marked, ld, meta)
     language = _language(soup, ld, meta)
-    body, subheads = _body(soup, ld, headline)
+    body, subheads = _body(soup, ld, headline, byline)
     if not body:
         raise NoArticleText(subject=source)
     return Article(
@@ -480,7 +480,7 @@ def _canonical_url(marked: _Marked, meta: dict[str, list[str]], url: str | None)
 # --- body -----------------------------------------------------------------
 
 
-def _body(soup: BeautifulSoup, ld: dict[str, Any], headline: str) -> tuple[str, tuple[str, ...]]:
+def _body(soup: BeautifulSoup, ld: dict[str, Any], headline: str, byline: str | None) -> tuple[str, tuple[str, ...]]:
     """Paragraphs joined by blank lines, and the subheads (h2/h3) among them.
 
     A heading with no text after it heads nothing ("More on this"): it is dropped.
@@ -488,7 +488,7 @@ def _body(soup: BeautifulSoup, ld: dict[str, Any], headline: str) -> tuple[str, 
     much shorter, i.e. plainly incomplete (pages that render their text with
     scripts); it has no subheads to offer.
     """
-    blocks = [b for b in article_blocks(soup) if b.text != headline]
+    blocks = [b for b in article_blocks(soup) if b.text != headline and not _is_credit(b.text, byline)]
     while blocks and blocks[-1].heading:
         blocks.pop()
     body = "\n\n".join(b.text for b in blocks)
@@ -498,6 +498,14 @@ def _body(soup: BeautifulSoup, ld: dict[str, Any], headline: str) -> tuple[str, 
     if len(ld_body) > max(200, 1.5 * len(body)) or (ld_body and not body):
         return ld_body, ()
     return body, subheads
+
+
+def _is_credit(text: str, byline: str | None) -> bool:
+    """The byline again, alone or with the date ("LinkNaija October 06, 2018")."""
+    if not byline or not text.startswith(byline):
+        return False
+    rest = text[len(byline) :].strip(" ,|-–—·")
+    return not rest or is_date_line(rest)
 
 
 def _paragraphs(text: Any) -> str:

@@ -158,7 +158,6 @@ _NEGATIVE_WORDS = frozenset(
         "byline",
         "caption",
         "gallery",
-        "hidden",
         "print",
         "skip",
     ]
@@ -194,6 +193,8 @@ _SPLIT_RE = re.compile(r"[-_\s:]+")
 _SPACE_RE = re.compile(r"\s+")
 # Clause breaks: prose has them, link rows and labels rarely do.
 _CLAUSE_RE = re.compile(r"[,.;:!?] |[，。、；！？]")
+_ADDRESS_RE = re.compile(r"\bhttps?://|\bwww\.|\bpic\.twitter\.com/")
+_HIDDEN_CLASSES = frozenset(["hidden", "is-hidden", "visually-hidden", "sr-only", "screen-reader-text", "d-none"])
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Short blocks that are furniture, not prose.
 _FURNITURE_RE = re.compile(
@@ -251,9 +252,12 @@ def _is_boilerplate(tag: Tag) -> bool:
 
 
 def _is_hidden(tag: Tag) -> bool:
+    """Hidden from every reader; "hidden-xs" and the like only hide on some screens, so they stay."""
     if not tag.attrs:
         return False
     if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+        return True
+    if _HIDDEN_CLASSES.intersection(tag.get("class") or ()):
         return True
     style = tag.get("style")
     return bool(style and _HIDDEN_STYLE_RE.search(str(style)))
@@ -337,7 +341,11 @@ def blocks_of(root: Tag) -> list[Block]:
                     link_chars += len(child.strip())
         elif isinstance(child, Tag):
             if child.name == "br":
-                parts.append("\n")
+                # Two line breaks in a row end a paragraph, as in pages without <p>.
+                if parts and not "".join(parts[-3:]).strip(" \t\r").endswith("\n"):
+                    parts.append("\n")
+                else:
+                    flush(parents[-1].name if len(parents) > 1 else "")
             elif child.name in BLOCK_TAGS:
                 flush()
                 parents.append(child)
@@ -415,7 +423,8 @@ def _is_furniture(block: Block) -> bool:
         return True
     if block.heading and any(p.name == "li" for p in block.parents):
         return True  # a headline in a list is a teaser
-    return block.link_density > 0.6 and not block.heading
+    # A link row is furniture; a pasted address ("https://t.co/...") is part of what was written.
+    return block.link_density > 0.6 and not block.heading and not _ADDRESS_RE.search(block.text)
 
 
 def article_blocks(soup: BeautifulSoup) -> list[Block]:
