@@ -89,6 +89,20 @@ def test_json_ld_article_body_stands_in_for_a_page_rendered_by_scripts() -> None
     assert article.subheads == ()
 
 
+def test_site_logo_in_h1_and_an_undeclared_site_suffix() -> None:
+    head = '<meta property="og:title" content="Council closes the harbour bridge - Harbour Gazette Online">'
+    body = '<h1 class="logo"><a href="/">Harbour Gazette Online</a></h1><h1>Council closes the harbour bridge</h1>'
+    markup = page(head).replace("<header>", f"<header>{body}")
+    assert parse_html(markup, "logo.html").headline == "Council closes the harbour bridge"
+
+
+def test_json_ld_wrapped_in_cdata() -> None:
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Bridge closes", "author": {"name": "Ana Lima"}})
+    head = f'<script type="application/ld+json">//<![CDATA[\n{ld};\n//]]></script>'
+    article = parse_html(page(head), "cdata.html")
+    assert (article.headline, article.authors) == ("Bridge closes", ("Ana Lima",))
+
+
 def test_opengraph_only() -> None:
     head = (
         '<meta property="og:title" content="Le pont du port fermé aux voitures | La Gazette">'

@@ -41,6 +41,8 @@ _ARTICLE_TYPES = frozenset(
     ]
 )
 _SPACE_RE = re.compile(r"\s+")
+# Old pages wrap script text in comments or CDATA markers, which JSON does not allow.
+_LD_WRAPPER_RE = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 _TITLE_SEPARATORS_RE = re.compile(r"\s+(?:\||-|–|—|::|·|•|»)\s+")
 _BY_RE = re.compile(r"^\s*(?:written\s+|posted\s+)?by[:\s]+", re.IGNORECASE)
 _NAME_SPLIT_RE = re.compile(r"\s*(?:[,;&|]|\s(?:and|und|y|et|e|og|och|en)\s)\s*")
@@ -156,7 +158,7 @@ class _Marked:
     ld_scripts: list[Tag] = field(default_factory=list)
     metas: list[Tag] = field(default_factory=list)
     times: list[Tag] = field(default_factory=list)
-    h1: Tag | None = None
+    h1s: list[Tag] = field(default_factory=list)
     title: Tag | None = None
     canonical: Tag | None = None
     byline_class: list[Tag] = field(default_factory=list)
@@ -180,8 +182,8 @@ class _Marked:
                 continue
             elif name == "time":
                 marked.times.append(tag)
-            elif name == "h1" and marked.h1 is None:
-                marked.h1 = tag
+            elif name == "h1":
+                marked.h1s.append(tag)
             elif name == "title" and marked.title is None:
                 marked.title = tag
             elif name == "link" and marked.canonical is None and "canonical" in (tag.get("rel") or ()):
@@ -245,7 +247,7 @@ def _json_ld_article(marked: _Marked) -> dict[str, Any]:
     """The page's schema.org article object (the one with the longest body if several)."""
     found: list[dict[str, Any]] = []
     for script in marked.ld_scripts:
-        raw = script.string or script.get_text()
+        raw = _LD_WRAPPER_RE.sub("", script.get_text()).strip().rstrip(";")
         try:
             data = json.loads(raw, strict=False)
         except ValueError:
@@ -303,24 +305,35 @@ def _site_names(ld: dict[str, Any], meta: dict[str, list[str]]) -> set[str]:
 # --- headline -------------------------------------------------------------
 
 
+def _segments(title: str) -> list[str]:
+    return [part.strip() for part in _TITLE_SEPARATORS_RE.split(title)]
+
+
 def _strip_site(title: str, site_names: set[str], always: bool) -> str:
-    """Drop a " | Site name" suffix (or prefix); for <title>, any trailing section."""
-    parts = _TITLE_SEPARATORS_RE.split(title)
-    if len(parts) < 2:
-        return title
-    while len(parts) > 1 and parts[-1].strip().lower() in site_names:
-        parts.pop()
-    while len(parts) > 1 and parts[0].strip().lower() in site_names:
-        parts.pop(0)
-    if always and len(parts) > 1:
-        longest = max(parts, key=len)
-        return longest.strip()
-    return title if len(parts) == len(_TITLE_SEPARATORS_RE.split(title)) else " - ".join(parts).strip()
+    """Drop " | Site name" (or "Site name | ") from a title; with `always`, keep only its longest section.
+
+    <title> is decorated with sections and site names nobody declared, so
+    for it (`always`) the longest section is taken as the headline.
+    """
+    spans = [(0, 0), *((m.start(), m.end()) for m in _TITLE_SEPARATORS_RE.finditer(title)), (len(title), len(title))]
+    sections = [(spans[i][1], spans[i + 1][0]) for i in range(len(spans) - 1)]
+    if len(sections) < 2:
+        return title.strip()
+    if always:
+        start, end = max(sections, key=lambda span: span[1] - span[0])
+        return title[start:end].strip()
+    while len(sections) > 1 and title[slice(*sections[-1])].strip().lower() in site_names:
+        sections.pop()
+    while len(sections) > 1 and title[slice(*sections[0])].strip().lower() in site_names:
+        sections.pop(0)
+    return title[sections[0][0] : sections[-1][1]].strip()
 
 
 def _headline(marked: _Marked, ld: dict[str, Any], meta: dict[str, list[str]], site_names: set[str]) -> str:
     """The story's own headline: declared titles lose site suffixes, and an <h1> they merely decorate wins."""
-    h1_text = _text(marked.h1)
+    h1_texts = [text for text in map(_text, marked.h1s) if text and text.lower() not in site_names]
+    # A site logo may be the first <h1>; a headline has a few words.
+    h1_text = next((text for text in h1_texts if len(text.split()) >= 3), h1_texts[0] if h1_texts else "")
     declared = ld.get("headline")
     candidates = [
         declared if isinstance(declared, str) else "",
@@ -332,12 +345,11 @@ def _headline(marked: _Marked, ld: dict[str, Any], meta: dict[str, list[str]], s
         candidate = _strip_site(_text(candidate), site_names, always=False)
         if not candidate or candidate.lower() in site_names:
             continue
-        if len(h1_text) >= 10 and h1_text != candidate and h1_text in candidate:
-            return h1_text
-        return candidate
-    if h1_text:
-        return h1_text
-    return _strip_site(_text(marked.title), site_names, always=True)
+        # "Opinion | Headline", "Headline - Site we were not told about": the <h1> is the headline itself.
+        segments = _segments(candidate)
+        longest = max(segments, key=len)
+        return longest if len(segments) > 1 and longest in h1_texts else candidate
+    return h1_text or _strip_site(_text(marked.title), site_names, always=True)
 
 
 # --- people ---------------------------------------------------------------
