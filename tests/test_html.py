@@ -167,6 +167,17 @@ def test_subheads_are_kept_in_body_in_reading_order() -> None:
     assert article.body.split("\n\n") == [PROSE[0], "What the engineers found", PROSE[1], PROSE[2]]
 
 
+def test_furniture_inside_the_story_is_dropped() -> None:
+    furniture = [
+        "Advertisement",
+        "Let our news meet your inbox. The stories that matter, delivered weekday mornings.",
+        '<a href="/a">Bridge tolls to rise</a> | <a href="/b">Ferry timetable changes</a>',
+        "Updated Mar. 5, 2024 7:15 PM EST",
+    ]
+    markup = page().replace(f"<p>{PROSE[1]}</p>", "".join(f"<p>{f}</p>" for f in furniture) + f"<p>{PROSE[1]}</p>")
+    assert parse_html(markup, "furniture.html").body == "\n\n".join(PROSE)
+
+
 def test_paragraphs_made_with_line_breaks() -> None:
     """Blog engines write paragraphs as text between <br><br>; a pasted address stays in the story."""
     text = "<br><br>".join([*PROSE, '<a href="https://t.co/x">https://t.co/x</a>'])

@@ -212,7 +212,7 @@ _FURNITURE_RE = re.compile(
 
 
 # A call to subscribe: "Sign up for our free daily newsletter", "Get the latest news in your inbox".
-_PITCH_RE = re.compile(r"\b(?:sign(?:ing)? up|subscribe|subscription|register)\b", re.IGNORECASE)
+_PITCH_RE = re.compile(r"\b(?:sign(?:ing)? up|subscribe|subscription|register|your inbox)\b", re.IGNORECASE)
 _PITCH_OBJECT_RE = re.compile(r"\b(?:newsletters?|inbox|e-?mail alerts?)\b", re.IGNORECASE)
 
 
