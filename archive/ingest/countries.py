@@ -103,6 +103,7 @@ NEVER_PLACES = _wordset(
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+")
 _UPPER = re.compile(r"[^\W\d_a-z]")
 _LOWER = re.compile(r"[a-z]")
+_GLUE = re.compile(r"[ \t]*\n?[ \t]*[-'’.]?[ \t]*\n?[ \t]*")  # between the words of one name
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘(]?[A-Z])")
 
 
@@ -158,7 +159,7 @@ def _key(name: str) -> str:
 
 
 def _read_rows(name: str) -> Iterable[list[str]]:
-    """Rows of a tab-separated data file, without comments and blank lines."""
+    """Rows of a tab-separated data file in `archive/data/`, without comments and blank lines."""
     for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             yield line.split("\t")
@@ -173,11 +174,7 @@ class _Gazetteer:
 
         self.entries: dict[str, _Entry] = {}
         self.first_token_span: dict[str, int] = {}
-        common = {
-            line.strip()
-            for line in (DATA_DIR / "countries_common_words.txt").read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")
-        }
+        common = {row[0].strip() for row in _read_rows("countries_common_words.txt")}
         for country in pycountry.countries:
             for attr in ("name", "common_name", "official_name"):
                 name = getattr(country, attr, None)
@@ -295,8 +292,7 @@ def _find(
     gaz: _Gazetteer,
     section: str,
     weight: float,
-    spans: list[tuple[int, int, str]] | None,
-    span_starts: list[int] | None,
+    spans: _Spans | None,
     people: set[str],
 ) -> list[_Mention]:
     """Longest-match gazetteer lookup over a segment, keeping the matches that read as places.
@@ -314,6 +310,10 @@ def _find(
             continue
         first = _fold(word)
         span = min(gaz.first_token_span.get(first, 0), n - i)
+        for k in range(i + 1, i + span):
+            if not _GLUE.fullmatch(text, tokens[k - 1][1], tokens[k][0]):
+                span = k - i  # a name does not run across a comma or a paragraph break
+                break
         match = None
         for length in range(span, 0, -1):
             last_end = tokens[i + length - 1][1]
@@ -333,7 +333,7 @@ def _find(
         length, entry, end = match
         kinds = {c.kind for c in entry.candidates}
         factor = 1.0
-        label = _span_label(spans, span_starts, start, end) if spans is not None else None
+        label = spans.label(start, end) if spans is not None else None
         if BLOCK in kinds or label == "PERSON":
             keep = False
         elif label in PLACE_LABELS:
@@ -355,22 +355,29 @@ def _find(
             historic = (i > 0 and tokens[i - 1][2].lower() in HISTORIC_LEAD_INS and start - tokens[i - 1][1] <= 1) or (
                 i + length < n and tokens[i + length][2].lower() in HISTORIC_LEAD_OUTS
             )
-            found.append(_Mention(start, text[start:end], entry, weight * factor, section, historic))
+            surface = " ".join(text[start:end].split())
+            found.append(_Mention(start, surface, entry, weight * factor, section, historic))
             if CITY in kinds and not kinds & {COUNTRY, DEMONYM} and i + length < n and text[end : end + 1] == ",":
                 found[-1].qualifier = _qualifier(seg, gaz, i + length)
         i += length
     return found
 
 
-def _span_label(spans: list[tuple[int, int, str]], starts: list[int] | None, start: int, end: int) -> str | None:
-    """The label of the NER span that covers [start, end), if any."""
-    assert starts is not None
-    k = bisect_right(starts, start) - 1
-    while k >= 0 and spans[k][1] > start:
-        if spans[k][0] <= start and spans[k][1] >= end:
-            return spans[k][2]
-        k -= 1
-    return None
+class _Spans:
+    """NER spans over the body, sorted, to look up the label covering a match."""
+
+    def __init__(self, entities: Sequence[tuple[int, int, str]]) -> None:
+        self.spans = sorted(entities)
+        self.starts = [span[0] for span in self.spans]
+
+    def label(self, start: int, end: int) -> str | None:
+        """The label of the span that covers [start, end), if any."""
+        k = bisect_right(self.starts, start) - 1
+        while k >= 0 and self.spans[k][1] > start:
+            if self.spans[k][1] >= end:
+                return self.spans[k][2]
+            k -= 1
+        return None
 
 
 def _reads_as_place(
@@ -383,7 +390,12 @@ def _reads_as_place(
         return "word"
     if not (kinds & {CITY, REGION} or entry.person):
         return "place"
-    if not seg.all_caps and word.isupper() and len(word) > 1 and "." not in word:
+    if (
+        not seg.all_caps
+        and word.isupper()
+        and "." not in word
+        and all(c.kind == CITY and c.size < MAJOR_CITY_PRIOR for c in entry.candidates)
+    ):
         return "word"  # an acronym in running text ("KUNA"), not a town
     if " ".join(_fold(t[2]) for t in tokens[i : i + length]) in people:
         return "person"
@@ -537,21 +549,13 @@ def _fold_dissolved(mentions: list[_Mention]) -> None:
 
 def _dateline_mentions(place: str, gaz: _Gazetteer) -> list[_Mention]:
     """The dateline place ("HOUSTON", "CALGARY, Alberta", "Ankara"), matched in any case."""
-    parts = [p.strip() for p in place.split(",") if p.strip()]
-    if not parts:
+    entries = [gaz.entries.get(_key(p)) or gaz.entries.get(_key(p) + ".") for p in place.split(",") if p.strip()]
+    known = [e for e in entries if e is not None]
+    if not known or any(c.kind == BLOCK for c in known[0].candidates):
         return []
-    entries = [gaz.entries.get(_key(p)) or gaz.entries.get(_key(p) + ".") for p in parts]
-    head = entries[0]
-    qualifier = next((e for e in entries[1:] if e is not None), None)
-    if head is None and qualifier is None:
-        return []
-    kind_of = head or qualifier
-    assert kind_of is not None
-    if any(c.kind == BLOCK for c in kind_of.candidates):
-        return []
-    mention = _Mention(0, place, kind_of, DATELINE_WEIGHT, "dateline")
-    if head is not None and qualifier is not None:
-        mention.qualifier = qualifier
+    mention = _Mention(0, " ".join(place.split()), known[0], DATELINE_WEIGHT, "dateline")
+    if entries[0] is not None and len(known) > 1:
+        mention.qualifier = known[1]  # "STAMFORD, Conn.": the state says which Stamford
     return [mention]
 
 
@@ -568,11 +572,10 @@ def assign_countries(
     they settle ambiguous words (a PERSON "Jordan" is no country). Without them the text rules apply.
     """
     gaz = _gazetteer()
-    spans = sorted(entities) if entities is not None else None
-    span_starts = [s[0] for s in spans] if spans is not None else None
+    spans = _Spans(entities) if entities is not None else None
     people: set[str] = set()
     # the body first, so a name it shows in full ("Denys Henderson") is known when the headline has "HENDERSON"
-    body_mentions = _find(_Text(body), gaz, "body", BODY_WEIGHT, spans, span_starts, people)
+    body_mentions = _find(_Text(body), gaz, "body", BODY_WEIGHT, spans, people)
     lead_end = _lead_end(body)
     for m in body_mentions:
         if m.start < lead_end:
@@ -580,7 +583,7 @@ def assign_countries(
             m.section = "lead"
     mentions = _dateline_mentions(dateline_place, gaz) if dateline_place else []
     if headline:
-        mentions.extend(_find(_Text(headline), gaz, "headline", HEADLINE_WEIGHT, None, None, people))
+        mentions.extend(_find(_Text(headline), gaz, "headline", HEADLINE_WEIGHT, None, people))
     mentions = _resolve(mentions + body_mentions)
     _fold_dissolved(mentions)
     return _rank(mentions)
@@ -610,7 +613,7 @@ def _rank(mentions: list[_Mention]) -> CountryAssignment:
             words.append(m.surface)
         first_seen.setdefault(code, order)
         if not m.historic:
-            scores[code] = scores.get(code, 0.0) + m.weight * KIND_WEIGHT.get(m.kind, 1.0)
+            scores[code] = scores.get(code, 0.0) + m.weight * KIND_WEIGHT[m.kind]
     ranked = sorted(scores, key=lambda c: (-scores[c], first_seen[c]))
     chosen: list[str] = []
     if ranked and scores[ranked[0]] > 0:
