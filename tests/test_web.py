@@ -53,6 +53,7 @@ def test_article_page(client):
     article_id = client.get("/api/search?q=Erdogan").get_json()["hits"][0]["id"]
     html = client.get(f"/articles/{article_id}").get_data(as_text=True)
     assert "Headline derived from the lead" in html
+    assert "<h2>AREAS OF COOPERATION</h2>" in html
     assert "Writing by Tuvan Gumrukcu; Editing by Dominic Evans and Timothy Heritage" in html
     assert "Also mentioned" in html
     assert client.get("/articles/nope").status_code == 404

@@ -31,7 +31,7 @@ def test_seed_byline_and_dateline(seed):
 def test_seed_credits_subheads_and_headline(seed):
     assert seed.credits == {"writing": ("Tuvan Gumrukcu",), "editing": ("Dominic Evans", "Timothy Heritage")}
     assert seed.subheads == ("AREAS OF COOPERATION",)
-    assert "AREAS OF COOPERATION" not in seed.body
+    assert "\n\nAREAS OF COOPERATION\n\nDespite backing opposing sides" in seed.body  # in reading order
     assert "(Writing by" not in seed.body
     assert seed.headline_derived is True
     assert seed.headline.startswith("Turkish President Tayyip Erdogan will visit Russia")

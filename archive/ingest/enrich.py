@@ -32,7 +32,7 @@ class Enricher:
 
     def enrich(self, articles: Sequence[Article]) -> list[Article]:
         """The same articles with entities, countries and topics filled in."""
-        spans_per_article = entity_spans(self.nlp, (a.body for a in articles))
+        spans_per_article = entity_spans(self.nlp, (ner_text(a) for a in articles))
         return [self._enrich_one(article, spans) for article, spans in zip(articles, spans_per_article, strict=True)]
 
     def _enrich_one(self, article: Article, spans: list[tuple[int, int, str]]) -> Article:
@@ -53,3 +53,14 @@ class Enricher:
             topic_scores=topics.scores,
             topic_evidence=topics.evidence,
         )
+
+
+def ner_text(article: Article) -> str:
+    """The body with subheads blanked out (same length, so offsets still index the body).
+
+    All-caps headings read to a model like acronyms and names; they are not sentences.
+    """
+    if not article.subheads:
+        return article.body
+    subheads = set(article.subheads)
+    return "\n\n".join(" " * len(p) if p in subheads else p for p in article.body.split("\n\n"))

@@ -1,7 +1,9 @@
 """Wire-copy conventions: byline, dateline, credit line, subheads, sign-off, derived headline.
 
 Agencies write plain-text copy with the same furniture around the story. These
-functions take it apart so the body holds only the story's own sentences. The
+functions take it apart so the body holds only the story: its paragraphs and, in
+reading order, its subheads (listed in `subheads` so they render as headings and
+are not read as sentences). The
 HTML and SGML readers reuse them for whatever wire furniture their bodies carry.
 """
 
@@ -71,7 +73,7 @@ def build_article(
     published: str | None = None,
     url: str | None = None,
 ) -> Article:
-    """Strip dateline, subheads, credits and sign-off from story paragraphs and assemble the article."""
+    """Strip dateline, credits and sign-off from story paragraphs, find subheads, assemble the article."""
     paragraphs = [p for p in paragraphs if p.strip()]
     credits: dict[str, tuple[str, ...]] = {}
     while paragraphs and (found := parse_credits(paragraphs[-1])) is not None:
@@ -91,10 +93,9 @@ def build_article(
     if agency and not dateline.agency:
         dateline = Dateline(place=dateline.place, agency=agency, date=dateline.date)
     subheads = tuple(p for p in paragraphs if is_subhead(p))
-    story = [p for p in paragraphs if p not in subheads]
-    if not story:
+    if all(p in subheads for p in paragraphs):
         raise NoArticleText(subject=source)
-    body = "\n\n".join(story)
+    body = "\n\n".join(paragraphs)
     derived = not headline
     return Article(
         source=source,
