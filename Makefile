@@ -42,6 +42,7 @@ lint: install
 	$(BIN)/ruff format --check archive tests bench
 
 bench: install
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/bench_index.py
 	$(BIN)/python bench/bench_ner.py
 	$(BIN)/python bench/bench_countries.py
