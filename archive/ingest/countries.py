@@ -297,11 +297,13 @@ def _find(
     weight: float,
     spans: _Spans | None,
     people: set[str],
+    name_openers: set[str],
 ) -> list[_Mention]:
     """Longest-match gazetteer lookup over a segment, keeping the matches that read as places.
 
     `people` collects place-like words seen as part of a person's name ("Denys Henderson"), so a
-    later bare "Henderson" is taken for the same person.
+    later bare "Henderson" is taken for the same person; `name_openers` the towns seen opening a
+    longer name ("Santa Fe Southern Pacific"), which weigh less wherever they recur.
     """
     tokens, text = seg.tokens, seg.text
     found: list[_Mention] = []
@@ -353,8 +355,12 @@ def _find(
         if keep:
             if i + length < n and tokens[i + length][2].lower() in CURRENCY_WORDS:
                 factor *= CURRENCY_WEIGHT
-            elif label is None and kinds <= {CITY, REGION} and _opens_a_name(seg, i + length, end, gaz):
-                factor *= NAME_WEIGHT
+            elif label is None and kinds <= {CITY, REGION}:
+                key = " ".join(_fold(t[2]) for t in tokens[i : i + length])
+                if _opens_a_name(seg, i + length, end, gaz):
+                    name_openers.add(key)
+                if key in name_openers:  # "SANTA FE" in a headline over a story on Santa Fe Southern Pacific
+                    factor *= NAME_WEIGHT
             historic = (i > 0 and tokens[i - 1][2].lower() in HISTORIC_LEAD_INS and start - tokens[i - 1][1] <= 1) or (
                 i + length < n and tokens[i + length][2].lower() in HISTORIC_LEAD_OUTS
             )
@@ -577,8 +583,9 @@ def assign_countries(
     gaz = _gazetteer()
     spans = _Spans(entities) if entities is not None else None
     people: set[str] = set()
+    name_openers: set[str] = set()
     # the body first, so a name it shows in full ("Denys Henderson") is known when the headline has "HENDERSON"
-    body_mentions = _find(_Text(body), gaz, "body", BODY_WEIGHT, spans, people)
+    body_mentions = _find(_Text(body), gaz, "body", BODY_WEIGHT, spans, people, name_openers)
     lead_end = _lead_end(body)
     for m in body_mentions:
         if m.start < lead_end:
@@ -586,7 +593,7 @@ def assign_countries(
             m.section = "lead"
     mentions = _dateline_mentions(dateline_place, gaz) if dateline_place else []
     if headline:
-        mentions.extend(_find(_Text(headline), gaz, "headline", HEADLINE_WEIGHT, None, people))
+        mentions.extend(_find(_Text(headline), gaz, "headline", HEADLINE_WEIGHT, None, people, name_openers))
     mentions = _resolve(mentions + body_mentions)
     _fold_dissolved(mentions)
     return _rank(mentions)
