@@ -610,7 +610,10 @@ def _lead_end(body: str) -> int:
 
 
 def _rank(mentions: list[_Mention]) -> CountryAssignment:
-    """Score each country by where and how it is named, and keep the ones the story is about."""
+    """Score each country by where and how it is named, and keep the ones the story is about.
+
+    The dateline's country always stays: wire copy is filed from where the story is.
+    """
     scores: dict[str, float] = {}
     counts: dict[str, int] = {}
     evidence: dict[str, list[str]] = {}
@@ -625,11 +628,14 @@ def _rank(mentions: list[_Mention]) -> CountryAssignment:
         if not m.historic:
             scores[code] = scores.get(code, 0.0) + m.weight * KIND_WEIGHT[m.kind]
     ranked = sorted(scores, key=lambda c: (-scores[c], first_seen[c]))
+    datelined = {m.code for m in mentions if m.section == "dateline"}
     chosen: list[str] = []
     if ranked and scores[ranked[0]] > 0:
         top = scores[ranked[0]]
         chosen = [ranked[0]] + [
-            c for c in ranked[1:] if scores[c] >= RELATIVE_CUTOFF * top and scores[c] >= ABSOLUTE_CUTOFF
+            c
+            for c in ranked[1:]
+            if c in datelined or (scores[c] >= RELATIVE_CUTOFF * top and scores[c] >= ABSOLUTE_CUTOFF)
         ]
     return CountryAssignment(
         countries=tuple(chosen),
