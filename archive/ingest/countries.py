@@ -67,6 +67,7 @@ HISTORIC_LEAD_OUTS = {"era", "times", "collapse", "breakup", "legacy"}
 
 
 def _wordset(words: str) -> frozenset[str]:
+    """A set of lower-case words written as one string, to keep the long lists readable."""
     return frozenset(words.split())
 
 
@@ -286,6 +287,7 @@ class _Text:
         return not ("." in prev or len(prev) == 1 or prev.lower() in ABBREVIATIONS)
 
     def capitalised(self, i: int) -> bool:
+        """Whether token i is written like a proper noun (any word counts in an all-capitals headline)."""
         word = self.tokens[i][2]
         return word[0].isupper() or (word[0].isalpha() and self.all_caps)
 
@@ -326,16 +328,16 @@ def _find(
             if last_end < len(text) and text[last_end] == ".":
                 entry = gaz.entries.get(key + ".")
                 if entry is not None:
-                    match = (length, entry, last_end + 1)
+                    match = (length, entry, last_end + 1, key)
                     break
             entry = gaz.entries.get(key)
             if entry is not None:
-                match = (length, entry, last_end)
+                match = (length, entry, last_end, key)
                 break
         if match is None:
             i += 1
             continue
-        length, entry, end = match
+        length, entry, end, key = match
         kinds = {c.kind for c in entry.candidates}
         factor = 1.0
         label = spans.label(start, end) if spans is not None else None
@@ -344,9 +346,9 @@ def _find(
         elif label in PLACE_LABELS:
             keep = True
         else:
-            verdict = _reads_as_place(seg, i, length, entry, kinds, gaz, people)
+            verdict = _reads_as_place(seg, i, length, entry, kinds, gaz, key in people)
             if verdict == "person":
-                people.add(" ".join(_fold(t[2]) for t in tokens[i : i + length]))
+                people.add(key)
             keep = verdict == "place"
             if keep and spans is not None and (entry.common_word or entry.person):
                 keep = False  # the NER saw no place here, and the word is ambiguous without it
@@ -356,7 +358,6 @@ def _find(
             if i + length < n and tokens[i + length][2].lower() in CURRENCY_WORDS:
                 factor *= CURRENCY_WEIGHT
             elif label is None and kinds <= {CITY, REGION}:
-                key = " ".join(_fold(t[2]) for t in tokens[i : i + length])
                 if _opens_a_name(seg, i + length, end, gaz):
                     name_openers.add(key)
                 if key in name_openers:  # "SANTA FE" in a headline over a story on Santa Fe Southern Pacific
@@ -390,7 +391,7 @@ class _Spans:
 
 
 def _reads_as_place(
-    seg: _Text, i: int, length: int, entry: _Entry, kinds: set[str], gaz: _Gazetteer, people: set[str]
+    seg: _Text, i: int, length: int, entry: _Entry, kinds: set[str], gaz: _Gazetteer, named_before: bool
 ) -> str:
     """Text-only rules: "place", "person" (part of a name) or "word" (an ordinary or ambiguous word)."""
     tokens = seg.tokens
@@ -406,8 +407,8 @@ def _reads_as_place(
         and all(c.kind == CITY and c.size < MAJOR_CITY_PRIOR for c in entry.candidates)
     ):
         return "word"  # an acronym in running text ("KUNA"), not a town
-    if " ".join(_fold(t[2]) for t in tokens[i : i + length]) in people:
-        return "person"
+    if named_before:
+        return "person"  # "Henderson" after "Denys Henderson"
     if i > 0:
         prev = tokens[i - 1][2]
         prev_lower = prev.lower()
@@ -458,6 +459,7 @@ def _opens_a_name(seg: _Text, j: int, end: int, gaz: _Gazetteer) -> bool:
 
 
 def _names_a_country_or_region(entry: _Entry | None) -> bool:
+    """Whether a neighbouring word is itself a country, demonym or region ("Texas Houston" stays a place)."""
     return entry is not None and any(c.kind in (COUNTRY, DEMONYM, REGION) for c in entry.candidates)
 
 
