@@ -60,3 +60,19 @@ def test_case_variants_share_one_entry_and_labels_go_to_their_facets():
     ents = merge_entities(spans, text)
     assert ents.organizations == ("Opec",)
     assert ents.groups == ("Saudi", "Turkish") and ents.places == ("Gulf",) and ents.events == ("Expo 2020",)
+
+
+def test_a_surname_misread_as_an_organisation_joins_the_person():
+    text = "Bashar al-Assad spoke. Russia helped shore up Assad. Assad thanked Moscow. Ford Motor rose."
+    spans = spans_of(
+        text,
+        ("Bashar al-Assad", "PERSON"),
+        ("Russia", "GPE"),
+        ("Assad", "ORG"),
+        ("Assad", "PERSON"),
+        ("Moscow", "GPE"),
+        ("Ford Motor", "ORG"),
+    )
+    ents = merge_entities(spans, text)
+    assert ents.people == ("Bashar al-Assad",)
+    assert ents.organizations == ("Ford Motor",)

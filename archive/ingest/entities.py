@@ -60,10 +60,7 @@ def merge_people(counts: Counter[str], order: dict[str, int]) -> Counter[str]:
     for name, count in counts.items():
         target = name
         if len(name.split()) == 1:
-            key = _key(name)
-            candidates = {f for f in full_names if key in (_key(f.split()[-1]), _key(f.split()[0]))}
-            if len(candidates) == 1:
-                target = candidates.pop()
+            target = _full_name(name, full_names) or name
         else:
             longer = [f for f in full_names if f != name and f.endswith(" " + name)]
             if len(longer) == 1:
@@ -71,6 +68,13 @@ def merge_people(counts: Counter[str], order: dict[str, int]) -> Counter[str]:
         merged[target] += count
         order[target] = min(order.get(target, order[name]), order[name])
     return merged
+
+
+def _full_name(word: str, full_names: list[str]) -> str | None:
+    """The one full name that `word` is the surname (or given name) of, if exactly one."""
+    key = _key(word)
+    candidates = {f for f in full_names if key in (_key(f.split()[-1]), _key(f.split()[0]))}
+    return candidates.pop() if len(candidates) == 1 else None
 
 
 def merge_entities(spans: Sequence[Span], text: str) -> Entities:
@@ -95,7 +99,15 @@ def merge_entities(spans: Sequence[Span], text: str) -> Entities:
         name = spellings[key]
         counts[facet][name] += 1
         order.setdefault(name, start)
-    counts["people"] = merge_people(counts["people"], order)
+    people = counts["people"] = merge_people(counts["people"], order)
+    # A surname the model once read as an organisation or place ("shore up Assad") is still the person,
+    # when the person reading is the more frequent one.
+    full_names = [n for n in people if len(n.split()) > 1]
+    for facet in ("organizations", "places"):
+        for name in [n for n in counts[facet] if len(n.split()) == 1]:
+            owner = _full_name(name, full_names)
+            if owner and people[owner] > counts[facet][name]:
+                people[owner] += counts[facet].pop(name)
 
     def ranked(facet: str) -> tuple[str, ...]:
         return tuple(sorted(counts[facet], key=lambda n: (-counts[facet][n], order[n])))

@@ -11,7 +11,7 @@ import math
 import re
 import tomllib
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +42,8 @@ class Lexicon:
     exact: dict[str, list[tuple[str, float]]]
     prefixes: dict[str, list[tuple[str, float]]]
     prefix_lengths: tuple[int, ...]
+    phrase_starts: frozenset[str]  # first words of multi-word terms: only these start a phrase lookup
+    seen: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict, compare=False)  # gram -> matches
 
 
 @lru_cache(maxsize=8)
@@ -59,7 +61,8 @@ def load_lexicon(path: Path = BUNDLED_TOPICS) -> Lexicon:
             text = " ".join(text.lower().split())
             target = prefixes if text.endswith("*") else exact
             target[text.rstrip("*")].append((slug, float(weight or 1)))
-    return Lexicon(labels, dict(exact), dict(prefixes), tuple(sorted({len(p) for p in prefixes})))
+    starts = frozenset(term.split()[0] for term in [*exact, *prefixes] if " " in term)
+    return Lexicon(labels, dict(exact), dict(prefixes), tuple(sorted({len(p) for p in prefixes})), starts)
 
 
 def assign_topics(headline: str, body: str, lexicon: Lexicon | None = None) -> TopicAssignment:
@@ -95,17 +98,28 @@ def _matches(text: str, lexicon: Lexicon) -> list[tuple[str, str, float]]:
     """(term, topic, weight) for every term occurrence in `text`, phrases up to three words."""
     words = _WORD.findall(text.lower().replace("’", "'"))
     found = []
-    for i in range(len(words)):
-        for n in (1, 2, 3):
-            if i + n > len(words):
-                break
-            gram = " ".join(words[i : i + n])
-            for slug, weight in lexicon.exact.get(gram, ()):
-                found.append((gram, slug, weight))
-            for length in lexicon.prefix_lengths:
-                if length > len(gram):
-                    break
-                for slug, weight in lexicon.prefixes.get(gram[:length], ()):
-                    if n == 1 or " " in gram[:length]:
-                        found.append((gram[:length] + "*", slug, weight))
+    for i, word in enumerate(words):
+        found.extend(_gram_matches(word, lexicon))
+        if word in lexicon.phrase_starts:
+            for n in (2, 3):
+                if i + n <= len(words):
+                    found.extend(_gram_matches(" ".join(words[i : i + n]), lexicon))
+    return found
+
+
+def _gram_matches(gram: str, lexicon: Lexicon) -> list[tuple[str, str, float]]:
+    """Terms matching one word or phrase, remembered: news vocabulary repeats across articles."""
+    cached = lexicon.seen.get(gram)
+    if cached is not None:
+        return cached
+    found = [(gram, slug, weight) for slug, weight in lexicon.exact.get(gram, ())]
+    for length in lexicon.prefix_lengths:
+        if length > len(gram):
+            break
+        prefix = gram[:length]
+        if " " in gram and " " not in prefix:
+            continue  # a one-word prefix matches single words only
+        found.extend((prefix + "*", slug, weight) for slug, weight in lexicon.prefixes.get(prefix, ()))
+    if len(lexicon.seen) < 200_000:
+        lexicon.seen[gram] = found
     return found
