@@ -48,6 +48,7 @@ CONTEXT_BONUS = 1.0  # the candidate's country is named elsewhere in the article
 ADMIN_BONUS = 2.5  # the candidate's state or province is named in the article
 ALT_NAME_MIN_POPULATION = 150_000  # below this, GeoNames alternate names are mostly noise
 ALIAS_PENALTY = 1.5  # an alternate name ("Philadelphia" for ancient Amman) loses to a city's own name
+ALIAS_SIZE_PENALTY = 0.5  # and needs a bigger city to stand alone ("Frankfurt" does, "Hamas" for Hamm not)
 MINOR_CITY_PRIOR = 5.0  # towns under 100,000 people need their country named elsewhere in the article
 MINOR_CITY_WEIGHT = 0.5  # and weigh less: many share a surname or a company's name ("Morton Thiokol")
 COMMON_WORD_CITY_PRIOR = 6.0  # so do towns under a million named like an English word ("Reading", "Split")
@@ -208,19 +209,19 @@ class _Gazetteer:
         for city in gc.get_cities().values():
             code, pop = city["countrycode"], max(city["population"], 1)
             prior = math.log10(pop) + (CAPITAL_BONUS if (code, city["name"]) in capitals else 0.0)
-            names = {city["name"]: prior}
+            names = {city["name"]: (prior, prior)}
             if pop >= ALT_NAME_MIN_POPULATION:
                 for alias in city["alternatenames"]:
                     if _is_plain_alias(alias):
-                        names.setdefault(alias, prior - ALIAS_PENALTY)
-            for name, name_prior in names.items():
+                        names.setdefault(alias, (prior - ALIAS_PENALTY, prior - ALIAS_SIZE_PENALTY))
+            for name, (name_prior, size) in names.items():
                 key = _key(name)
                 if not key or key in NEVER_PLACES or (key in common and len(key) <= 3):
                     continue
                 entry = self.entries.get(key)
                 if entry and any(c.kind in (COUNTRY, DEMONYM, BLOCK, WEAK) for c in entry.candidates):
                     continue  # "Mexico", "Jordan": the country name wins over a city of that name
-                self._add(name, _Candidate(code, CITY, name_prior, city["admin1code"], prior))
+                self._add(name, _Candidate(code, CITY, name_prior, city["admin1code"], size))
         for key, entry in self.entries.items():
             entry.common_word = key in common
             best: dict[tuple[str, str], _Candidate] = {}
