@@ -177,6 +177,7 @@ class _Gazetteer:
         self.entries: dict[str, _Entry] = {}
         self.first_token_span: dict[str, int] = {}
         common = {row[0].strip() for row in _read_rows("countries_common_words.txt")}
+        person_names = {row[0].strip() for row in _read_rows("countries_person_names.txt")}
         for country in pycountry.countries:
             for attr in ("name", "common_name", "official_name"):
                 name = getattr(country, attr, None)
@@ -224,6 +225,7 @@ class _Gazetteer:
                 self._add(name, _Candidate(code, CITY, name_prior, city["admin1code"], size))
         for key, entry in self.entries.items():
             entry.common_word = key in common
+            entry.person = entry.person or key in person_names
             best: dict[tuple[str, str], _Candidate] = {}
             for cand in entry.candidates:
                 slot = (cand.code, cand.kind)
@@ -287,6 +289,11 @@ class _Text:
         prev = self.tokens[i - 1][2]
         return not ("." in prev or len(prev) == 1 or prev.lower() in ABBREVIATIONS)
 
+    def paragraph_start(self, i: int) -> bool:
+        """Whether token i opens the text or a paragraph (where a dateline in capitals stands)."""
+        before = self.text[: self.tokens[i][0]]
+        return not before.strip() or before.rstrip(" \t").endswith("\n")
+
     def capitalised(self, i: int) -> bool:
         """Whether token i is written like a proper noun (any word counts in an all-capitals headline)."""
         word = self.tokens[i][2]
@@ -326,8 +333,8 @@ def _find(
         for length in range(span, 0, -1):
             last_end = tokens[i + length - 1][1]
             key = " ".join(_fold(t[2]) for t in tokens[i : i + length]) if length > 1 else first
-            if last_end < len(text) and text[last_end] == ".":
-                entry = gaz.entries.get(key + ".")
+            if last_end < len(text) and text[last_end] == "." and (length > 1 or _after_comma(text, start)):
+                entry = gaz.entries.get(key + ".")  # "Calif.", "N.S.W.": a state after its town
                 if entry is not None:
                     match = (length, entry, last_end + 1, key)
                     break
@@ -374,6 +381,11 @@ def _find(
     return found
 
 
+def _after_comma(text: str, start: int) -> bool:
+    """Whether the word at `start` follows a comma, as "Calif." follows "San Mateo," (not "Florida Man.")."""
+    return text[:start].rstrip().endswith(",")
+
+
 class _Spans:
     """NER spans over the body, sorted, to look up the label covering a match."""
 
@@ -405,9 +417,10 @@ def _reads_as_place(
         not seg.all_caps
         and word.isupper()
         and "." not in word
-        and all(c.kind == CITY and c.size < MAJOR_CITY_PRIOR for c in entry.candidates)
+        and kinds == {CITY}
+        and not seg.paragraph_start(i)
     ):
-        return "word"  # an acronym in running text ("KUNA"), not a town
+        return "word"  # an acronym in running text ("KUNA", "DACA"), not a town; a dateline opens its paragraph
     if named_before:
         return "person"  # "Henderson" after "Denys Henderson"
     if i > 0:
@@ -535,9 +548,11 @@ def _resolve(mentions: list[_Mention]) -> list[_Mention]:
 
 
 def _stands_alone(candidate: _Candidate, entry: _Entry) -> bool:
-    """Whether a name may add its country without other support: any name but a small town."""
+    """Whether a name may add its country without other support: any name but a small or ambiguous town."""
     if candidate.kind != CITY:
         return True
+    if entry.person:
+        return False  # "Mary", "George", "Taylor": a person far more often than a town abroad
     return candidate.size >= (COMMON_WORD_CITY_PRIOR if entry.common_word else MINOR_CITY_PRIOR)
 
 
