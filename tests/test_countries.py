@@ -125,6 +125,22 @@ def test_modern_copy_about_a_former_soviet_republic_is_not_the_ussr() -> None:
     assert result.countries == ("AM",)
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Mary Barra said sales rose. Mary added that margins held.", "TM"),
+        ("A Florida man was arrested, police said. Police named the Florida Man.", "CA"),
+        ("The court ruled on DACA on Tuesday.", "BD"),
+        ("Brent crude rose 2% on Monday.", "GB"),
+        ("Hamas said the talks had stalled.", "DE"),
+        ("NASA said the probe would reach Jupiter in 2030.", "US"),
+        ("Sales in Latin America rose.", "US"),
+    ],
+)
+def test_words_that_are_not_these_places(text: str, code: str) -> None:
+    assert code not in _countries(text).mentions
+
+
 def test_latin_america_is_not_the_us() -> None:
     assert "US" not in _countries("Debt talks in Latin America resumed.").mentions
 

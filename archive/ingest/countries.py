@@ -237,6 +237,8 @@ class _Gazetteer:
         key = _key(name)
         if not key:
             return
+        if name.endswith(".") and not key.endswith("."):
+            key += "."  # "Calif.", "Man.": an abbreviation is only itself with its full stop
         tokens = key.split(" ")
         if len(tokens) > MAX_NAME_TOKENS:
             return
@@ -413,13 +415,7 @@ def _reads_as_place(
         return "word"
     if not (kinds & {CITY, REGION} or entry.person):
         return "place"
-    if (
-        not seg.all_caps
-        and word.isupper()
-        and "." not in word
-        and kinds == {CITY}
-        and not seg.paragraph_start(i)
-    ):
+    if not seg.all_caps and word.isupper() and "." not in word and kinds == {CITY} and not seg.paragraph_start(i):
         return "word"  # an acronym in running text ("KUNA", "DACA"), not a town; a dateline opens its paragraph
     if named_before:
         return "person"  # "Henderson" after "Denys Henderson"
