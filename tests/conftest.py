@@ -40,9 +40,11 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory: pytest.TempPathFactory, reuters_000: Path) -> Path:
-    """An index of the seed plus a thousand Reuters-21578 stories, built by the real CLI."""
+def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed plus every Reuters-21578 file in ../shared, indexed end to end by the real CLI."""
+    reuters = need_corpora("reuters21578")
     index_dir = tmp_path_factory.mktemp("corpus-index")
-    result = CliRunner().invoke(main, ["index", "--index", str(index_dir), str(SEEDS), str(reuters_000)])
+    result = CliRunner().invoke(main, ["index", "--index", str(index_dir), str(SEEDS), str(reuters)])
     assert result.exit_code == 0, result.output
+    assert "0 failed" in result.output
     return index_dir
