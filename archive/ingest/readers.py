@@ -1,7 +1,8 @@
 """Files to parsed articles: find the files, pick the parser by extension, report what failed.
 
-One file can hold many articles (SGML); one broken file never stops a run: its
-error is returned next to the articles that did parse.
+One file can hold many articles (SGML, web archives, feeds, JSON Lines); one broken
+file never stops a run: its error is returned next to the articles that did parse,
+and a file of many articles reports each bad one by `path#item`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,24 @@ def _read_sgml(data: bytes, path: str) -> list[Article | ArchiveError]:
     return list(read_reuters(data.decode("latin-1"), path))
 
 
+def _read_warc(data: bytes, path: str) -> list[Article | ArchiveError]:
+    from archive.ingest.warc import read_warc  # warcio and bs4 load only for web archives
+
+    return read_warc(data, path)
+
+
+def _read_feed(data: bytes, path: str) -> list[Article | ArchiveError]:
+    from archive.ingest.feeds import read_feed  # feedparser loads only for feeds
+
+    return read_feed(data, path)
+
+
+def _read_jsonl(data: bytes, path: str) -> list[Article | ArchiveError]:
+    from archive.ingest.jsonl import read_jsonl
+
+    return read_jsonl(decode(data, path), path)
+
+
 READERS: dict[str, Callable[[bytes, str], list[Article | ArchiveError]]] = {
     ".txt": _read_text,
     ".text": _read_text,
@@ -40,7 +59,15 @@ READERS: dict[str, Callable[[bytes, str], list[Article | ArchiveError]]] = {
     ".xhtml": _read_html,
     ".sgm": _read_sgml,
     ".sgml": _read_sgml,
+    ".warc": _read_warc,
+    ".rss": _read_feed,
+    ".atom": _read_feed,
+    ".xml": _read_feed,  # only feeds among XML files are read; the others are skipped
+    ".jsonl": _read_jsonl,
+    ".ndjson": _read_jsonl,
 }
+# Formats whose reader unpacks gzip itself, member by member, so a damaged file still gives what precedes the damage.
+SELF_UNPACKING = frozenset({".warc"})
 
 
 @dataclass
@@ -81,11 +108,12 @@ def read_file(path: Path, *, max_bytes: int) -> FileResult:
     """Parse one file into articles; every failure becomes an error naming the file."""
     result = FileResult(path)
     name = str(path.resolve()) if path.exists() else str(path)
-    reader = READERS.get(format_suffix(path))
+    suffix = format_suffix(path)
+    reader = READERS.get(suffix)
     try:
         if reader is None:
             raise UnsupportedFormat(f"suffix {''.join(path.suffixes) or '(none)'}", subject=name)
-        items = reader(read_bytes(path, max_bytes), name)
+        items = reader(read_bytes(path, max_bytes, gunzip=suffix not in SELF_UNPACKING), name)
     except ArchiveError as exc:
         exc.subject = exc.subject or name
         result.errors.append(exc)

@@ -1,0 +1,125 @@
+"""JSON Lines exports (`.jsonl`, `.ndjson`): one JSON object per line, one article per object.
+
+Field mapping (the first key present with a value wins; other keys are ignored):
+
+| article    | JSON keys, in order                    | value                                              |
+| ---------- | -------------------------------------- | -------------------------------------------------- |
+| headline   | `headline`, `title`                    | string; derived from the body when absent          |
+| body       | `body`, `text`, `content`              | string, required; HTML is read by its block tags,  |
+|            |                                        | plain text by blank lines (or one paragraph a line)|
+| authors    | `author`, `authors`, `byline`          | string ("By A and B", "A, B") or list of strings   |
+|            |                                        | or of objects with a `name`                        |
+| published  | `date`, `published`, `datePublished`   | ISO 8601 or a written date ("March 3, 2024"), or   |
+|            |                                        | Unix seconds or milliseconds; unreadable: left out |
+| url        | `url`, `link`                          | string                                             |
+| source     | `id`                                   | string or number: the article is `path#<id>`;      |
+|            |                                        | without one, `path#<line number>`                  |
+
+A line that is not a JSON object, or has no body text, gives an error naming
+`path#line N` and the other lines are still read. Blank lines are passed over.
+Ids must be unique within a file; a repeated id falls back to the line number.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from archive.article import Article
+from archive.errors import ArchiveError, NoArticleText, UnreadableFile
+from archive.ingest.decode import fix_mojibake
+from archive.ingest.feeds import BLOCK_MARKUP, text_paragraphs
+from archive.ingest.html_dates import iso_date
+from archive.ingest.wire import build_article, parse_byline, split_names
+
+HEADLINE_KEYS = ("headline", "title")
+BODY_KEYS = ("body", "text", "content")
+AUTHOR_KEYS = ("author", "authors", "byline")
+DATE_KEYS = ("date", "published", "datePublished")
+URL_KEYS = ("url", "link")
+MILLISECONDS_FROM = 100_000_000_000  # a larger Unix time is in milliseconds (as JavaScript writes it): year 5138 in s
+
+
+def read_jsonl(text: str, path: str) -> list[Article | ArchiveError]:
+    """Articles from the lines of one export, each bad line's error in its place."""
+    items: list[Article | ArchiveError] = []
+    seen: set[str] = set()
+    lines = 0
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines: JSON strings may hold U+2028
+        if not line.strip():
+            continue
+        lines += 1
+        where = f"{path}#line {number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            items.append(UnreadableFile(f"invalid JSON: {exc.msg} at column {exc.colno}", subject=where))
+            continue
+        if not isinstance(record, dict):
+            items.append(UnreadableFile(f"a JSON {type(record).__name__}, not an object", subject=where))
+            continue
+        key = record.get("id")
+        source = f"{path}#{key}" if isinstance(key, str | int) and str(key).strip() else f"{path}#{number}"
+        if source in seen:
+            source = f"{path}#{number}"
+        seen.add(source)
+        try:
+            items.append(record_to_article(record, source))
+        except NoArticleText as exc:
+            exc.subject = where
+            items.append(exc)
+    if not lines:
+        raise NoArticleText("no lines", subject=path)
+    if not any(isinstance(item, Article | NoArticleText) for item in items) and lines > 1:
+        raise UnreadableFile("no line is a JSON object: not JSON Lines", subject=path)
+    return items
+
+
+def record_to_article(record: dict[str, Any], source: str) -> Article:
+    """One exported object as an article, by the mapping above; NoArticleText when it has no body text."""
+    body = _string(record, BODY_KEYS)
+    paragraphs = text_paragraphs(body, "text/html" if BLOCK_MARKUP.search(body) else "text/plain")
+    byline, authors = _authors(_first(record, AUTHOR_KEYS))
+    return build_article(
+        source,
+        paragraphs,
+        headline=" ".join(_string(record, HEADLINE_KEYS).split()) or None,
+        byline=byline,
+        authors=authors,
+        published=_published(_first(record, DATE_KEYS)),
+        url=_string(record, URL_KEYS).strip() or None,
+    )
+
+
+def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    return next((record[k] for k in keys if record.get(k) not in (None, "", [])), None)
+
+
+def _string(record: dict[str, Any], keys: tuple[str, ...]) -> str:
+    """The first of `keys` as text, mojibake repaired (escapes like \\u00c3 hid it from decoding); "" if none."""
+    value = _first(record, keys)
+    return fix_mojibake(value) if isinstance(value, str) else ""
+
+
+def _authors(value: Any) -> tuple[str | None, tuple[str, ...]]:
+    """A byline string as written when it reads `By ...`, and the people it names."""
+    if isinstance(value, str):
+        return parse_byline(fix_mojibake(value)) or (None, split_names(fix_mojibake(value)))
+    if not isinstance(value, list):
+        return None, ()
+    names = [v.get("name") if isinstance(v, dict) else v for v in value]
+    found = [n for name in names if isinstance(name, str) for n in split_names(fix_mojibake(name))]
+    return None, tuple(dict.fromkeys(found))
+
+
+def _published(value: Any) -> str | None:
+    if isinstance(value, str):
+        return iso_date(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = value / 1000 if value > MILLISECONDS_FROM else value
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC).isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None

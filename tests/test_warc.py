@@ -1,0 +1,168 @@
+"""Web archives: HTML captures become articles; other records are passed over; damage keeps what came before."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archive.errors import NoArticleText, UnreadableFile
+from archive.ingest.readers import read_file
+
+MB = 1024 * 1024
+BENCH_HTML = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "extraction-benchmark" / "html"
+CAPTURED = "2024-03-05T08:15:00Z"
+
+
+def article_page(code_word: str, *, published: str | None = None, charset: str = "utf-8") -> str:
+    """A small hand-written news page; `code_word` makes it findable, `published` puts a date in its metadata."""
+    meta = f'<meta property="article:published_time" content="{published}">' if published else ""
+    prose = (
+        f"The harbour authority said on Monday that the {code_word} ferry would resume sailings next week, after "
+        "engineers replaced a cracked propeller shaft that had kept the ship in dry dock since January.",
+        "Passengers who booked crossings during the repairs will be offered refunds or new tickets, a spokeswoman "
+        "said, adding that the timetable for the summer season had not changed.",
+        "Local businesses on the island, which depend on day visitors, welcomed the news and said the closure had "
+        "cost them a large part of their spring trade.",
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in prose)
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="{charset}"><title>Ferry {code_word} sails again</title>'
+        f'{meta}</head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article>'
+        f"<h1>Ferry {code_word} sails again</h1>{paragraphs}</article><footer>© The Island Post</footer></body></html>"
+    )
+
+
+def real_page() -> bytes:
+    """The smallest page of the extraction benchmark when ../shared is there, else a hand-written one."""
+    pages = sorted(BENCH_HTML.glob("*.html.gz"), key=lambda p: p.stat().st_size) if BENCH_HTML.exists() else []
+    return gzip.decompress(pages[0].read_bytes()) if pages else article_page("benchmarkless").encode()
+
+
+def warc_bytes(records: list[tuple[str, str, bytes, str, str]], *, compress: bool = True) -> bytes:
+    """A WARC of (record type, URI, body, content type, HTTP status) records, as a crawler writes one."""
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=compress)
+    for rec_type, uri, body, content_type, status in records:
+        if rec_type == "request":
+            record = writer.create_warc_record(uri, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"))
+        else:
+            headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
+            record = writer.create_warc_record(uri, rec_type, payload=io.BytesIO(body), http_headers=headers)
+        record.rec_headers.replace_header("WARC-Date", CAPTURED)
+        writer.write_record(record)
+    return buffer.getvalue()
+
+
+def crawl(*, compress: bool = True) -> bytes:
+    """Two article pages around a request, an image, a stylesheet and a 404 page."""
+    return warc_bytes(
+        [
+            ("request", "https://news.example/ferry", b"", "", ""),
+            ("response", "https://news.example/ferry", article_page("Marblewick").encode(), "text/html", "200 OK"),
+            ("response", "https://news.example/logo.png", b"\x89PNG\r\n\x1a\n\x00\x00", "image/png", "200 OK"),
+            ("response", "https://news.example/site.css", b"body { color: red }", "text/css", "200 OK"),
+            ("response", "https://news.example/gone", article_page("Gone").encode(), "text/html", "404 Not Found"),
+            ("response", "https://bench.example/story", real_page(), "text/html; charset=utf-8", "200 OK"),
+        ],
+        compress=compress,
+    )
+
+
+def test_html_responses_become_articles_and_the_rest_is_ignored(tmp_path: Path):
+    for name, compress in (("crawl.warc.gz", True), ("crawl.warc", False)):
+        path = tmp_path / name
+        path.write_bytes(crawl(compress=compress))
+        result = read_file(path, max_bytes=MB)
+        assert not result.errors, name
+        assert len(result.articles) == 2, name
+        ferry, bench = result.articles
+        assert ferry.headline == "Ferry Marblewick sails again"
+        assert ferry.url == "https://news.example/ferry"  # the page names no canonical URL: the captured one
+        assert ferry.published == "2024-03-05T08:15:00+00:00"  # the page has no date: the capture's
+        assert "propeller shaft" in ferry.body and "Home" not in ferry.body
+        assert bench.body and bench.headline
+        for article in result.articles:
+            file, _, record_id = article.source.partition("#")
+            assert file == str(path.resolve()) and len(record_id) == 36  # a UUID, without <urn:uuid: >
+
+
+def test_record_ids_are_stable_across_runs(tmp_path: Path):
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(crawl())
+    first = [a.id for a in read_file(path, max_bytes=MB).articles]
+    second = [a.id for a in read_file(path, max_bytes=MB).articles]
+    assert first == second and len(set(first)) == 2
+
+
+def test_the_pages_own_date_wins_over_the_capture_date(tmp_path: Path):
+    page = article_page("Dated", published="2023-11-19T07:47:00-05:00").encode()
+    path = tmp_path / "dated.warc"
+    path.write_bytes(warc_bytes([("response", "https://news.example/dated", page, "text/html", "200 OK")]))
+    [article] = read_file(path, max_bytes=MB).articles
+    assert article.published == "2023-11-19T07:47:00-05:00"
+
+
+def test_the_http_charset_decodes_the_page(tmp_path: Path):
+    page = article_page("Kiev").replace("The harbour", "Порт Одессы: the harbour").replace('charset="utf-8"', "")
+    record = ("response", "https://news.example/ru", page.encode("koi8-r"), "text/html; charset=KOI8-R", "200 OK")
+    path = tmp_path / "ru.warc.gz"
+    path.write_bytes(warc_bytes([record]))
+    [article] = read_file(path, max_bytes=MB).articles
+    assert "Порт Одессы" in article.body
+
+
+def test_a_page_with_no_article_text_is_named_by_its_record(tmp_path: Path):
+    empty = b"<html><body><nav><a href='/'>Home</a></nav></body></html>"
+    path = tmp_path / "nav.warc.gz"
+    path.write_bytes(
+        warc_bytes(
+            [
+                ("response", "https://news.example/ferry", article_page("Keeper").encode(), "text/html", "200 OK"),
+                ("response", "https://news.example/", empty, "application/xhtml+xml", "200 OK"),
+            ]
+        )
+    )
+    result = read_file(path, max_bytes=MB)
+    assert [a.headline for a in result.articles] == ["Ferry Keeper sails again"]
+    [error] = result.errors
+    assert isinstance(error, NoArticleText) and error.skipped
+    assert error.subject is not None and error.subject.startswith(f"{path.resolve()}#")
+    assert len(error.subject.rpartition("#")[2]) == 36
+
+
+def test_a_truncated_archive_keeps_the_pages_before_the_damage(tmp_path: Path):
+    pages = [("response", f"https://news.example/{n}", article_page(n).encode(), "text/html", "200 OK") for n in "ABC"]
+    for compress in (True, False):
+        data = warc_bytes(pages, compress=compress)
+        path = tmp_path / ("cut.warc.gz" if compress else "cut.warc")
+        path.write_bytes(data[: len(data) * 5 // 6])  # inside the third record
+        result = read_file(path, max_bytes=MB)
+        assert [a.headline for a in result.articles] == ["Ferry A sails again", "Ferry B sails again"], compress
+        assert [type(e) for e in result.errors] == [UnreadableFile], compress
+        assert not result.errors[0].skipped and str(path.resolve()) in result.errors[0].message
+
+
+def test_junk_and_empty_archives_are_reported(tmp_path: Path):
+    cases = {
+        "junk.warc": (bytes(range(256)) * 20, UnreadableFile),
+        "text.warc.gz": (gzip.compress(b"not a web archive at all\n" * 10), UnreadableFile),
+        "images.warc.gz": (warc_bytes([("response", "https://x.example/a.png", b"\x89PNG", "image/png", "200 OK")]),
+                           NoArticleText),
+    }  # fmt: skip
+    for name, (data, error_type) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        result = read_file(tmp_path / name, max_bytes=MB)
+        assert not result.articles, name
+        assert [type(e) for e in result.errors] == [error_type], name
+        assert name in result.errors[0].message
+
+
+def test_the_size_limit_is_the_file_on_disk(tmp_path: Path):
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(crawl())
+    result = read_file(path, max_bytes=path.stat().st_size - 1)
+    assert not result.articles and "larger than the size limit" in result.errors[0].message
