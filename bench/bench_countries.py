@@ -19,6 +19,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pycountry
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.errors import NoArticleText
@@ -114,10 +116,7 @@ def place_code(place: str) -> str:
     """Map a PLACES string (`usa`, `west-germany`) to the code the resolver uses."""
     if place in PLACE_CODES:
         return PLACE_CODES[place]
-    import pycountry
-
-    name = place.replace("-", " ")
-    return pycountry.countries.lookup(name).alpha_2
+    return pycountry.countries.lookup(place.replace("-", " ")).alpha_2
 
 
 def load(corpus: Path, half: str) -> list[Story]:
