@@ -54,7 +54,7 @@ def read_jsonl(text: str, path: str) -> list[Article | ArchiveError]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            items.append(UnreadableFile(f"invalid JSON: {exc.msg} at column {exc.colno}", subject=where))
+            items.append(UnreadableFile(f"invalid JSON: {exc.msg}: column {exc.colno}", subject=where))
             continue
         if not isinstance(record, dict):
             items.append(UnreadableFile(f"a JSON {type(record).__name__}, not an object", subject=where))
