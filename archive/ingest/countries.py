@@ -92,6 +92,9 @@ CURRENCY_WORDS = _wordset(
     "dollar dollars dlr dlrs currency currencies cents franc francs mark marks pound pounds peso pesos "
     "crown crowns guilder guilders lira lire yen rand"
 )
+EVENT_WORDS = _wordset(
+    "accord accords agreement agreements pact treaty talks summit conference convention protocol club"
+)
 SPEECH_VERBS = _wordset("said says told added stated noted asked replied")
 ORG_LABELS = {"ORG", "FAC"}
 PLACE_LABELS = {"GPE", "LOC", "NORP"}
@@ -372,6 +375,8 @@ def _find(
                     name_openers.add(key)
                 if key in name_openers:  # "SANTA FE" in a headline over a story on Santa Fe Southern Pacific
                     factor *= NAME_WEIGHT
+                elif i + length < n and tokens[i + length][2].lower() in EVENT_WORDS:
+                    factor *= NAME_WEIGHT  # "the Paris accord", "Geneva talks": named for where they met
             historic = (i > 0 and tokens[i - 1][2].lower() in HISTORIC_LEAD_INS and start - tokens[i - 1][1] <= 1) or (
                 i + length < n and tokens[i + length][2].lower() in HISTORIC_LEAD_OUTS
             )
