@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Build archive/ner_model from scratch: teacher venv -> teacher annotations -> corpus -> train -> package.
+# Usage: bash training/train.sh            (the shipped recipe; `make model` calls exactly this)
+# Steps whose output already exists in build/ are skipped; delete build/<step> to redo one.
+# Single-threaded and seeded (config.cfg [system] seed = 0), so reruns give the same model.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+PY="${PYTHON:-$ROOT/.venv/bin/python}"
+BUILD="$ROOT/build"
+TEACHER_VENV="$BUILD/teacher-venv"
+VARIANT="${VARIANT:-merged}"          # GMB labels: merged (gold + teacher typing) or teacher
+MAX_STEPS="${MAX_STEPS:-20000}"
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHASHSEED=0
+
+[ -d ../shared/models/en_core_web_sm-2.2.5 ] || { echo "needs ../shared/models/en_core_web_sm-2.2.5" >&2; exit 1; }
+mkdir -p "$BUILD"
+
+if [ ! -x "$TEACHER_VENV/bin/python" ] || ! "$TEACHER_VENV/bin/python" -c "import spacy" 2>/dev/null; then
+  echo "== teacher venv (spaCy 2.3.9)"
+  python3.11 -m venv "$TEACHER_VENV" 2>/dev/null || python3 -m venv "$TEACHER_VENV"
+  "$TEACHER_VENV/bin/pip" install -q "spacy==2.3.9" "numpy<2"
+fi
+
+if [ ! -s "$BUILD/teacher/reuters.jsonl" ]; then
+  echo "== teacher annotations -> build/teacher"
+  "$TEACHER_VENV/bin/python" training/teacher.py annotate "$BUILD/teacher.tmp"
+  rm -rf "$BUILD/teacher" && mv "$BUILD/teacher.tmp" "$BUILD/teacher"
+fi
+
+CORPUS="$BUILD/corpus/$VARIANT"
+if [ ! -s "$CORPUS/train.spacy" ]; then
+  echo "== corpus ($VARIANT) -> $CORPUS"
+  "$PY" training/make_corpus.py "$BUILD/teacher" "$CORPUS" --gmb "$VARIANT"
+fi
+
+RUN="$BUILD/runs/$VARIANT-$MAX_STEPS"
+if [ ! -d "$RUN/model-best" ]; then
+  echo "== train -> $RUN (log: $RUN.log)"
+  "$PY" -m spacy train training/config.cfg --output "$RUN" \
+    --paths.train "$CORPUS/train.spacy" --paths.dev "$CORPUS/dev.spacy" \
+    --training.max_steps "$MAX_STEPS" --code training/augment.py > "$RUN.log" 2>&1
+fi
+
+echo "== package -> archive/ner_model (evaluation figures into meta.json)"
+"$PY" training/package.py "$RUN/model-best"
+du -sh archive/ner_model
