@@ -9,7 +9,8 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.errors import NoArticleText, UnreadableFile
+from archive.errors import FileTooLarge, NoArticleText, UnreadableFile
+from archive.ingest import warc
 from archive.ingest.readers import read_file
 
 MB = 1024 * 1024
@@ -166,3 +167,21 @@ def test_the_size_limit_is_the_file_on_disk(tmp_path: Path):
     path.write_bytes(crawl())
     result = read_file(path, max_bytes=path.stat().st_size - 1)
     assert not result.articles and "larger than the size limit" in result.errors[0].message
+
+
+def test_an_oversized_page_is_skipped_and_the_rest_read(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(warc, "MAX_PAGE_BYTES", 2000)
+    big = article_page("Big").replace("</article>", "<p>" + "More words here. " * 200 + "</p></article>")
+    path = tmp_path / "big.warc.gz"
+    path.write_bytes(
+        warc_bytes(
+            [
+                ("response", "https://news.example/big", big.encode(), "text/html", "200 OK"),
+                ("response", "https://news.example/ok", article_page("Ok").encode(), "text/html", "200 OK"),
+            ]
+        )
+    )
+    result = read_file(path, max_bytes=MB)
+    assert [a.headline for a in result.articles] == ["Ferry Ok sails again"]
+    [error] = result.errors
+    assert isinstance(error, FileTooLarge) and error.skipped and f"{path.resolve()}#" in error.message

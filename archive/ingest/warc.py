@@ -13,6 +13,7 @@ pages before the damage, followed by one UnreadableFile error.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import replace
 
 from warcio.archiveiterator import ArchiveIterator
@@ -29,10 +30,14 @@ MAX_PAGE_BYTES = 16 * 1024 * 1024  # one page, unpacked: no article is larger, a
 
 def read_warc(data: bytes, path: str) -> list[Article | ArchiveError]:
     """Articles from one WARC file's bytes (gzipped or not: warcio tells), then any error that ended reading."""
-    items: list[Article | ArchiveError] = []
-    pages = 0
+    return [item if isinstance(item, ArchiveError) else _page(*item) for item in _captures(data, path)]
+
+
+def _captures(data: bytes, path: str) -> Iterator[tuple[ArcWarcRecord, bytes, str] | ArchiveError]:
+    """Each HTML page's record, body and source, in file order; then the error that ended reading, if any."""
     stream = ArchiveIterator(io.BytesIO(data))
     record = None
+    pages = 0
     try:
         for record in stream:
             if not _is_html_page(record):
@@ -41,21 +46,20 @@ def read_warc(data: bytes, path: str) -> list[Article | ArchiveError]:
             content = _read_page(record)  # first: asking the offset reads the record to its end
             source = f"{path}#{_record_id(record, stream)}"
             if len(content) > MAX_PAGE_BYTES:
-                items.append(FileTooLarge(f"page over {MAX_PAGE_BYTES:,} bytes", subject=source))
-                continue
-            if _cut_short(record):
+                yield FileTooLarge(f"page over {MAX_PAGE_BYTES:,} bytes", subject=source)
+            elif _cut_short(record):
                 raise UnreadableFile(f"truncated in record {source.rpartition('#')[2]}", subject=path)
-            items.append(_page(record, content, source))
+            else:
+                yield record, content, source
         if (record is not None and _cut_short(record)) or data[stream.offset :].strip():
             raise UnreadableFile(f"truncated or corrupt after byte {stream.offset:,}", subject=path)
     except UnreadableFile as exc:
-        items.append(exc)
+        yield exc
     except Exception as exc:  # warcio fails on damaged input in many ways; all mean "cannot read the rest"
-        items.append(UnreadableFile(f"not a readable WARC: {type(exc).__name__}: {exc}", subject=path))
+        yield UnreadableFile(f"not a readable WARC: {type(exc).__name__}: {exc}", subject=path)
     else:
         if not pages:
-            items.append(NoArticleText("no HTML pages in this web archive", subject=path))
-    return items
+            yield NoArticleText("no HTML pages in this web archive", subject=path)
 
 
 def _is_html_page(record: ArcWarcRecord) -> bool:
