@@ -12,7 +12,6 @@ By default the run passes no NER spans (entities=None) and measures the text-onl
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -29,7 +28,6 @@ from archive.ingest.reuters import iter_stories, story_to_article
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "reuters21578"
 DEV_FILES = {f"reut2-{i:03d}.sgm" for i in range(9)}
-_DATELINE_PLACE = re.compile(r"^\s*(.+?),\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.I)
 
 # PLACES strings whose code is not simply the pycountry lookup of the name.
 PLACE_CODES = {
@@ -91,8 +89,8 @@ class Story:
 def read_stories(path: Path) -> Iterator[Story]:
     """The stories of one reut2-*.sgm file, through the archive's own Reuters reader.
 
-    The dateline place is taken whole from <DATELINE> ("SAN MATEO, Calif."): the state or province
-    after the comma is what tells a Reuters reader which San Mateo or London is meant.
+    The dateline place keeps its state or province ("San Mateo, Calif."): that is what tells a
+    Reuters reader which San Mateo or London is meant.
     """
     for story in iter_stories(path.read_text(encoding="latin-1")):
         if story.text_type == "BRIEF":  # title only; the body is filler ("Blah blah blah.")
@@ -101,12 +99,11 @@ def read_stories(path: Path) -> Iterator[Story]:
             article = story_to_article(story, f"{path.name}#{story.newid}")
         except NoArticleText:
             continue
-        place = _DATELINE_PLACE.match(story.dateline)
         yield Story(
             file=path.name,
             newid=story.newid,
             headline="" if article.headline_derived else article.headline,
-            dateline_place=place.group(1).strip() if place else None,
+            dateline_place=article.dateline.place,
             body=article.body,
             places=story.places,
         )

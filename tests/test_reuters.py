@@ -27,6 +27,9 @@ def test_every_story_in_a_file_becomes_an_article_or_an_error(reuters_000):
     assert first.published == "1987-02-26T15:01:01"
     assert first.body.startswith("Showers continued throughout the week")
     assert not any(a.body.rstrip().endswith((" Reuter", "\x03")) for a in articles)
+    flash = next(a for a in articles if a.headline.startswith("ASSETS OF MONEY MARKET MUTUAL FUNDS"))
+    assert flash.body == flash.headline  # a title-only flash: its filler body is not kept
+    assert not any("Blah blah blah" in a.body for a in articles)
 
 
 def test_authors_and_datelines_across_the_collection():

@@ -45,6 +45,7 @@ def test_seed_credits_subheads_and_headline(seed):
         ("By Allan Saunderson and Antonia Sharpe, Reuters", ("Allan Saunderson", "Antonia Sharpe")),
         ("BY Jane Doe, John Roe and Ann Poe", ("Jane Doe", "John Roe", "Ann Poe")),
         ("by Maggie McNeil, Reuters", ("Maggie McNeil",)),
+        ("By STEPHEN JUKES AND PHILIP SHEHADI, Reuters", ("Stephen Jukes", "Philip Shehadi")),
     ],
 )
 def test_bylines(line, authors):
@@ -63,6 +64,8 @@ def test_not_a_byline():
         ("WASHINGTON, Sept 17 (Reuters) — The Fed", "Washington", "Reuters", "Sept 17", "The Fed"),
         ("RIO DE JANEIRO, Feb 26 - Brazil said", "Rio de Janeiro", None, "Feb 26", "Brazil said"),
         ("Sochi (AP) - Talks began", "Sochi", "AP", None, "Talks began"),
+        ("SAN MATEO, Calif., March 3 - Shares", "San Mateo, Calif.", None, "March 3", "Shares"),
+        ("LONDON, Ontario - The city", "London, Ontario", None, None, "The city"),
     ],
 )
 def test_datelines(text, place, agency, date, rest):

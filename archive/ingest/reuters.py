@@ -12,13 +12,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from archive.article import Article
+from archive.article import Article, Dateline
 from archive.errors import NoArticleText
-from archive.ingest.wire import build_article, parse_byline, split_dateline, split_paragraphs
+from archive.ingest.wire import build_article, normalise_place, parse_byline, split_paragraphs
 
 _STORY = re.compile(r"<REUTERS\b(?P<attrs>[^>]*)>(?P<inner>.*?)</REUTERS>", re.S)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REUTER_SIGN_OFF = re.compile(r"\s*\bReuters?\s*$")
+_REUTERS_DATELINE = re.compile(
+    r"^(?P<place>[^,]+?)\s*,\s*(?:(?P<region>[^,]+?)\s*,\s*)?"
+    r"(?P<date>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d{1,2})\b.*$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ def iter_stories(sgml: str) -> Iterator[ReutersStory]:
             newid=attrs.get("NEWID", ""),
             text_type=(text_type.group(1) if text_type and text_type.group(1) else "NORM"),
             date=_element(inner, "DATE") or None,
-            title=_element(inner, "TITLE"),
+            title=" ".join(_element(inner, "TITLE").split()),
             dateline=_element(inner, "DATELINE"),
             author=_element(inner, "AUTHOR"),
             body=_element(inner, "BODY") if "<BODY>" in inner else _unproc_text(inner),
@@ -75,15 +80,15 @@ def story_to_article(story: ReutersStory, source: str) -> Article:
     if byline:
         byline = re.sub(r",\s*Reuters?$", "", byline)
     paragraphs = split_paragraphs(story.body)
+    if [p.strip("* ") for p in paragraphs] == ["Blah blah blah."]:  # the filler of title-only flashes
+        paragraphs = []
     if not paragraphs and story.title:
         paragraphs = [story.title]  # a BRIEF: the title is the whole story
     if paragraphs and paragraphs[-1].strip() in {"Reuter", "Reuters"}:
         paragraphs.pop()
     elif paragraphs:
         paragraphs[-1] = _REUTER_SIGN_OFF.sub("", paragraphs[-1])
-    dateline, _ = split_dateline(story.dateline.strip() + " X") if story.dateline.strip() else (None, "")
-    if dateline is not None and not dateline.place:
-        dateline = None
+    dateline = parse_dateline(story.dateline)
     return build_article(
         source,
         paragraphs,
@@ -94,6 +99,22 @@ def story_to_article(story: ReutersStory, source: str) -> Article:
         dateline=dateline,
         published=parse_date(story.date),
     )
+
+
+def parse_dateline(text: str) -> Dateline:
+    """The DATELINE element (`    SAN MATEO, Calif., March 3 - `): the collection's own, so read leniently.
+
+    Its case is erratic (`NEW YORK, MARCH 11`, `Bogota, march 4`, `FEb 26`) and a story without one
+    has no dateline: nothing is looked for in the body.
+    """
+    match = _REUTERS_DATELINE.match(text.strip())
+    if not match:
+        return Dateline(agency="Reuters")
+    place = re.sub(r"^[a-z]\s+", "", match["place"].strip())  # a stray keying letter: `c    CHICAGO`
+    place = normalise_place(place) if place.isupper() else " ".join(w[:1].upper() + w[1:] for w in place.split())
+    if match["region"]:
+        place = f"{place}, {match['region'].strip()}"
+    return Dateline(place=place, agency="Reuters", date=" ".join(match["date"].split()).capitalize())
 
 
 def parse_date(value: str | None) -> str | None:

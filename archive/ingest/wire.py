@@ -15,7 +15,7 @@ from archive.article import Article, Dateline
 from archive.errors import NoArticleText
 
 _DASH = r"[-–—]+"
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = r"(?i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _CAPS_PLACE = r"[A-Z][A-Z.'’]*(?:[ /-][A-Z][A-Z.'’]*)*"
 _TITLE_PLACE = r"[A-Z][a-z.'’]+(?:[ /-][A-Z][a-z.'’]+)*"
 _DATELINE = re.compile(
@@ -146,14 +146,14 @@ def parse_byline(line: str) -> tuple[str, tuple[str, ...]] | None:
 def split_names(text: str) -> tuple[str, ...]:
     """Person names from `A, B and C`, without agencies, titles or places (`X in Ankara`)."""
     text = re.sub(r"\s+", " ", text).strip().rstrip(".;,")
-    parts = re.split(r"\s*(?:,|;|\band\b|&)\s*", text)
+    parts = re.split(r"\s*(?:,|;|\b(?i:and)\b|&)\s*", text)
     names = []
     for part in parts:
         part = re.sub(r"\s+(?:in|from|at)\s+[A-Z].*$", "", part).strip(" .")
         part = re.sub(r"^(?:by\s+)", "", part, flags=re.I)
         if not part or _NOT_NAMES.match(part) or not part[0].isupper() or len(part.split()) > 5:
             continue
-        names.append(part)
+        names.append(normalise_place(part) if part.isupper() else part)  # `WALKER SIMON` -> `Walker Simon`
     return tuple(names)
 
 
@@ -191,11 +191,13 @@ def split_dateline(paragraph: str) -> tuple[Dateline, str]:
     if not rest or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "“\"'‘"):
         return Dateline(), paragraph
     place = normalise_place(place.split("/")[0])
+    if match["region"]:  # "SAN MATEO, Calif." keeps its state: it tells which San Mateo
+        place = f"{place}, {match['region']}"
     return Dateline(place=place, agency=match["agency"], date=match["date"]), rest
 
 
 def normalise_place(place: str) -> str:
-    """`NEW YORK` -> `New York`, `RIO DE JANEIRO` -> `Rio de Janeiro`; title case is kept."""
+    """`NEW YORK` -> `New York`, `RIO DE JANEIRO` -> `Rio de Janeiro`; title case is kept (names too)."""
     if not place.isupper():
         return place.strip()
     words = []
