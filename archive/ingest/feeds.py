@@ -6,7 +6,8 @@ block walk; url = its http(s) link (feedparser falls back to ids such as `tag:`)
 authors from author/authors/dc:creator, agencies left out; published from
 published, else updated, as ISO 8601. The source is `path#<entry id>` (guid, Atom id), else
 `path#<link>`, else `path#<position>`, so re-reading a feed updates its entries.
-A `.xml` file that is no feed is skipped as an unsupported format.
+A `.xml` file that is no feed is skipped as an unsupported format; a feed cut
+short gives its complete entries and an UnreadableFile error.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from xml.sax import SAXParseException
 
 import feedparser
 from bs4 import BeautifulSoup
@@ -30,6 +32,8 @@ from archive.ingest.wire import build_article, parse_byline, split_names, split_
 BLOCK_MARKUP = re.compile(r"<(?:p|br|div|h[1-6]|li|blockquote|pre|tr|section|article|figure)\b", re.I)
 _LANGUAGE = re.compile(r"^[a-z]{2,3}\b", re.I)
 _EMAIL = re.compile(r"\S+@\S+")
+# What expat says when the document stops early; other XML errors (a stray "&") do not lose entries.
+TRUNCATION_MESSAGES = frozenset({"no element found", "unclosed token"})
 
 
 def read_feed(data: bytes, path: str) -> list[Article | ArchiveError]:
@@ -58,7 +62,15 @@ def read_feed(data: bytes, path: str) -> list[Article | ArchiveError]:
             items.append(exc)
             continue
         items.append(replace(article, language=language.group(0).lower()) if language else article)
+    if _cut_short(feed):
+        items.append(UnreadableFile(f"the feed ends early: {feed.bozo_exception}", subject=path))
     return items
+
+
+def _cut_short(feed: Any) -> bool:
+    """True for XML that stops mid-element (a truncated download); feedparser still gives the entries before it."""
+    error = feed.get("bozo_exception")
+    return isinstance(error, SAXParseException) and error.getMessage() in TRUNCATION_MESSAGES
 
 
 def entry_to_article(entry: Any, source: str) -> Article:
