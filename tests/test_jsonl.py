@@ -40,7 +40,7 @@ def test_every_mapped_field_is_read(tmp_path: Path):
             },
             {
                 "content": "Quiet day.\nNothing else happened in the valley.",
-                "author": "Dee Dee",
+                "author": {"name": "Dee Dee"},
                 "datePublished": 1709286000,
             },
             {"body": "Milliseconds.", "date": 1709286000000},

@@ -4,10 +4,13 @@ headline = the entry's title; body = its full content (content:encoded, Atom
 content), else its summary, HTML turned into paragraphs by the page reader's own
 block walk; url = its http(s) link (feedparser falls back to ids such as `tag:`);
 authors from author/authors/dc:creator, agencies left out; published from
-published, else updated, as ISO 8601. The source is `path#<entry id>` (guid, Atom id), else
-`path#<link>`, else `path#<position>`, so re-reading a feed updates its entries.
-A `.xml` file that is no feed is skipped as an unsupported format; a feed cut
-short gives its complete entries and an UnreadableFile error.
+published, else updated, as ISO 8601. The source is `path#<entry id>` (guid,
+Atom id), else `path#<link>`, else `path#<position>`, so re-reading a feed
+updates its entries in place.
+
+A `.xml` file that is no feed is skipped as an unsupported format. A feed cut
+short gives the entries read before the cut (the last may be partial) and an
+UnreadableFile error.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ BLOCK_MARKUP = re.compile(r"<(?:p|br|div|h[1-6]|li|blockquote|pre|tr|section|art
 _LANGUAGE = re.compile(r"^[a-z]{2,3}\b", re.I)
 _EMAIL = re.compile(r"\S+@\S+")
 # What expat says when the document stops early; other XML errors (a stray "&") do not lose entries.
-TRUNCATION_MESSAGES = frozenset({"no element found", "unclosed token"})
+_TRUNCATION_MESSAGES = frozenset({"no element found", "unclosed token"})
 
 
 def read_feed(data: bytes, path: str) -> list[Article | ArchiveError]:
@@ -45,8 +48,9 @@ def read_feed(data: bytes, path: str) -> list[Article | ArchiveError]:
             raise UnsupportedFormat("XML that is no RSS or Atom feed", subject=path)
         detail = str(feed.get("bozo_exception") or "no <rss>, <feed> or <rdf:RDF>")
         raise UnreadableFile(f"not an RSS or Atom feed: {detail}", subject=path)
+    damage = UnreadableFile(f"the feed ends early: {feed.bozo_exception}", subject=path) if _cut_short(feed) else None
     if not feed.entries:
-        raise NoArticleText("the feed has no entries", subject=path)
+        raise damage or NoArticleText("the feed has no entries", subject=path)
     language = _LANGUAGE.match(feed.feed.get("language") or "")
     items: list[Article | ArchiveError] = []
     seen: set[str] = set()
@@ -62,15 +66,13 @@ def read_feed(data: bytes, path: str) -> list[Article | ArchiveError]:
             items.append(exc)
             continue
         items.append(replace(article, language=language.group(0).lower()) if language else article)
-    if _cut_short(feed):
-        items.append(UnreadableFile(f"the feed ends early: {feed.bozo_exception}", subject=path))
-    return items
+    return [*items, damage] if damage else items
 
 
 def _cut_short(feed: Any) -> bool:
     """True for XML that stops mid-element (a truncated download); feedparser still gives the entries before it."""
     error = feed.get("bozo_exception")
-    return isinstance(error, SAXParseException) and error.getMessage() in TRUNCATION_MESSAGES
+    return isinstance(error, SAXParseException) and error.getMessage() in _TRUNCATION_MESSAGES
 
 
 def entry_to_article(entry: Any, source: str) -> Article:

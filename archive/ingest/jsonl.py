@@ -1,19 +1,20 @@
 """JSON Lines exports (`.jsonl`, `.ndjson`): one JSON object per line, one article per object.
 
-Field mapping (the first key present with a value wins; other keys are ignored):
+Field mapping (for each field the first key with a value wins; other keys are ignored):
 
-| article    | JSON keys, in order                    | value                                              |
-| ---------- | -------------------------------------- | -------------------------------------------------- |
-| headline   | `headline`, `title`                    | string; derived from the body when absent          |
-| body       | `body`, `text`, `content`              | string, required; HTML is read by its block tags,  |
-|            |                                        | plain text by blank lines (or one paragraph a line)|
-| authors    | `author`, `authors`, `byline`          | string ("By A and B", "A, B") or list of strings   |
-|            |                                        | or of objects with a `name`                        |
-| published  | `date`, `published`, `datePublished`   | ISO 8601 or a written date ("March 3, 2024"), or   |
-|            |                                        | Unix seconds or milliseconds; unreadable: left out |
-| url        | `url`, `link`                          | string                                             |
-| source     | `id`                                   | string or number: the article is `path#<id>`;      |
-|            |                                        | without one, `path#<line number>`                  |
+| field     | JSON keys                            | values                                                          |
+| --------- | ------------------------------------ | --------------------------------------------------------------- |
+| headline  | `headline`, `title`                  | string; derived from the body when absent                       |
+| body      | `body`, `text`, `content`            | string, required: HTML by its block tags, else plain paragraphs |
+| authors   | `author`, `authors`, `byline`        | "By A and B" or "A, B", an object with `name`, or a list        |
+| published | `date`, `published`, `datePublished` | ISO 8601, a written date, Unix seconds or milliseconds          |
+| url       | `url`, `link`                        | string                                                          |
+| source    | `id`                                 | string or integer: `path#<id>`; without one `path#<line number>`|
+
+Plain text is split into paragraphs at blank or indented lines; single line
+breaks join wrapped lines, unless the lines are long (then each is a paragraph),
+as for `.txt` files. A byline that reads "By ..." is kept as the byline; agencies
+are never authors. An unreadable date is left out, not guessed.
 
 A line that is not a JSON object, or has no body text, gives an error naming
 `path#line N` and the other lines are still read. Blank lines are passed over.
@@ -106,6 +107,8 @@ def _authors(value: Any) -> tuple[str | None, tuple[str, ...]]:
     """A byline string as written when it reads `By ...`, and the people it names."""
     if isinstance(value, str):
         return parse_byline(fix_mojibake(value)) or (None, split_names(fix_mojibake(value)))
+    if isinstance(value, dict):
+        value = [value]
     if not isinstance(value, list):
         return None, ()
     names = [v.get("name") if isinstance(v, dict) else v for v in value]
