@@ -7,7 +7,7 @@ Western (detection guesses mac_roman or cp1250 on short Latin-1 text), and
 detection decides only for the rest (Cyrillic, Greek, Central European, ...).
 Text that was already mojibake when it was written ("cafÃ©", "itâ€™s") is
 repaired by ftfy, line by line and only where a mojibake pattern appears, so
-clean text costs one regex scan.
+clean text costs one quick regex scan (none at all when it is ASCII).
 """
 
 from __future__ import annotations
@@ -34,9 +34,10 @@ _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)|<\?xml[^>]+e
 _WESTERN_ALIASES = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"})
 # A UTF-8 continuation byte (0x80-0xBF) as Windows-1252 or Latin-1 shows it.
 _CONT = "[\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
-# A UTF-8 lead byte so shown, then a continuation byte: "Ã©", "â€™", "ðŸ˜€". A loose test ("é’" passes too)
-# that ftfy then judges; one class after another scans 8x faster than spelling out each sequence length.
-_MOJIBAKE = re.compile(f"[\u00c2-\u00f4]{_CONT}")
+# A UTF-8 lead byte so shown, then a continuation byte: the quick test ("café’s" passes it too), 8x faster
+# than the exact one that follows it: a lead then as many continuation bytes as it calls for ("Ã©", "â€™").
+_MOJIBAKE_HINT = re.compile(f"[\u00c2-\u00f4]{_CONT}")
+_MOJIBAKE = re.compile(f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|â€|[\u00f0-\u00f4]{_CONT}{{3}}")
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 # Polish and other cp1250 letters read as Windows-1252 become symbols inside words: "Za¿ó³æ", "jaŸñ".
@@ -110,7 +111,7 @@ def _looks_western(text: str) -> bool:
 
 def fix_mojibake(text: str) -> str:
     """`text` with UTF-8-read-as-cp1252 sequences repaired, touching only the lines that show them."""
-    if text.isascii() or not _MOJIBAKE.search(text):
+    if text.isascii() or not _MOJIBAKE_HINT.search(text):
         return text
     import ftfy  # only loaded when some text needs it
 
