@@ -56,7 +56,8 @@ def _captures(data: bytes, path: str) -> Iterator[tuple[ArcWarcRecord, bytes, st
     except UnreadableFile as exc:
         yield exc
     except Exception as exc:  # warcio fails on damaged input in many ways; all mean "cannot read the rest"
-        yield UnreadableFile(f"not a readable WARC: {type(exc).__name__}: {exc}", subject=path)
+        where = "not a WARC file" if record is None else f"corrupt after byte {stream.offset:,}"
+        yield UnreadableFile(f"{where}: {type(exc).__name__}", subject=path)  # its message quotes raw bytes
     else:
         if not pages:
             yield NoArticleText("no HTML pages in this web archive", subject=path)
