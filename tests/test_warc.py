@@ -6,6 +6,7 @@ import gzip
 import io
 from pathlib import Path
 
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -185,3 +186,18 @@ def test_an_oversized_page_is_skipped_and_the_rest_read(tmp_path: Path, monkeypa
     assert [a.headline for a in result.articles] == ["Ferry Ok sails again"]
     [error] = result.errors
     assert isinstance(error, FileTooLarge) and error.skipped and f"{path.resolve()}#" in error.message
+
+
+def test_a_corrupt_record_ends_reading_there(tmp_path: Path):
+    pages = [("response", f"https://news.example/{n}", article_page(n).encode(), "text/html", "200 OK") for n in "ABCD"]
+    for compress in (True, False):
+        data = bytearray(warc_bytes(pages, compress=compress))
+        stream = ArchiveIterator(io.BytesIO(bytes(data)))
+        third = [stream.get_record_offset() for _ in stream][2]
+        data[third : third + 40] = b"\xff" * 40
+        path = tmp_path / ("bad.warc.gz" if compress else "bad.warc")
+        path.write_bytes(bytes(data))
+        result = read_file(path, max_bytes=MB)
+        assert [a.headline for a in result.articles] == ["Ferry A sails again", "Ferry B sails again"], compress
+        [error] = result.errors
+        assert isinstance(error, UnreadableFile) and f"corrupt after byte {third:,}" in error.message, compress
