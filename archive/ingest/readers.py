@@ -46,7 +46,7 @@ def _read_feed(data: bytes, path: str) -> list[Article | ArchiveError]:
 
 
 def _read_jsonl(data: bytes, path: str) -> list[Article | ArchiveError]:
-    from archive.ingest.jsonl import read_jsonl
+    from archive.ingest.jsonl import read_jsonl  # with the feeds' HTML paragraphs: bs4 and feedparser load here
 
     return read_jsonl(decode(data, path), path)
 
