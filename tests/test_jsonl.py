@@ -33,7 +33,7 @@ def test_every_mapped_field_is_read(tmp_path: Path):
             {
                 "id": 18,
                 "title": "Storm closes port",
-                "text": "<p>The port closed on <b>Friday</b>.</p><p>Ships waited offshore.</p>",
+                "text": "<p>The port closed on <b>Friday</b>.</p><script>track()</script><p>Ships waited offshore.</p>",
                 "byline": "By Carl Sagan and Ada Byron",
                 "published": "March 3, 2024 5:52 PM EST",
                 "link": "https://news.example/18",

@@ -28,7 +28,7 @@ from bs4 import BeautifulSoup
 from archive.article import Article
 from archive.errors import ArchiveError, NoArticleText, UnreadableFile, UnsupportedFormat
 from archive.ingest.decode import fix_mojibake
-from archive.ingest.html_body import blocks_of
+from archive.ingest.html_body import DROP_TAGS, blocks_of
 from archive.ingest.html_dates import iso_date
 from archive.ingest.wire import build_article, parse_byline, split_names, split_paragraphs
 
@@ -97,6 +97,8 @@ def text_paragraphs(value: str, content_type: str = "text/html") -> list[str]:
     """Paragraphs of feed or export text: HTML by its block elements, plain text by its line breaks."""
     if "html" in content_type and BLOCK_MARKUP.search(value):
         soup = BeautifulSoup(value, "lxml")
+        for tag in soup.find_all(list(DROP_TAGS)):  # scripts, embeds, forms: never text (exports are not sanitised)
+            tag.decompose()
         return [block.text for block in blocks_of(soup.body or soup)]
     if "html" in content_type:
         value = BeautifulSoup(value, "lxml").get_text()  # inline markup and entities only: its line breaks stand
