@@ -1,8 +1,9 @@
 """Topics: IPTC Media Topics top-level slugs from weighted terms a user can read and edit.
 
-Terms live in a TOML file (the bundled `archive/data/topics.toml`, or a copy in the
-index directory that overrides it), so a newsroom can add a topic or fix one
-without retraining anything; each assignment keeps the terms that weighed most.
+Terms come in layers, each a TOML file of the same format: `topics-iptc.toml` (derived from the IPTC
+vocabulary), then the hand-written `topics.toml`, then a user's `<index>/topics.toml`. A later layer
+adds topics, adds or re-weights terms, or removes them (weight 0), so a newsroom can fix a topic
+without retraining anything; each assignment keeps the terms that weighed most as its evidence.
 """
 
 from __future__ import annotations
@@ -14,15 +15,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from archive.labels import BUNDLED_TOPICS
 
-_WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*")
+IPTC_TOPICS = BUNDLED_TOPICS.with_name("topics-iptc.toml")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 HEADLINE_WEIGHT = 3.0
 LEAD_WEIGHT = 1.5
 MAX_TOPICS = 3
-MIN_SHARE = 0.15
-MIN_SCORE = 4.0
+MIN_SHARE = 0.15  # a second or third topic needs this share of all the evidence ...
+MIN_RATIO = 0.3  # ... and this fraction of the first topic's score
+MIN_SCORE = 4.0  # below this much evidence an article gets no topic at all
+MAX_PHRASE_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -34,35 +39,121 @@ class TopicAssignment:
     evidence: dict[str, tuple[str, ...]]
 
 
+Match = tuple[str, str, float]  # (term as written, topic slug, weight)
+
+
 @dataclass(frozen=True)
 class Lexicon:
-    """Term -> [(topic, weight)], with `*` terms held apart as prefixes."""
+    """Terms -> [(topic, weight)]: lower-case terms match any case, capitalised ones only as written."""
 
     labels: dict[str, str]
+    qcodes: dict[str, str]
+    boosts: dict[str, float]  # topic-wide multipliers (`weight = 0.8` in a topic's table)
     exact: dict[str, list[tuple[str, float]]]
-    prefixes: dict[str, list[tuple[str, float]]]
+    prefixes: dict[str, list[tuple[str, float]]]  # `elect*`, held without the star
+    cased: dict[str, list[tuple[str, float]]]  # `Labour`: matched only with that capitalisation
     prefix_lengths: tuple[int, ...]
-    phrase_starts: frozenset[str]  # first words of multi-word terms: only these start a phrase lookup
-    seen: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict, compare=False)  # gram -> matches
+    phrase_starts: frozenset[str]  # lower-cased first words of multi-word terms
+    seen: dict[str, list[Match]] = field(default_factory=dict, compare=False)  # lower-cased gram -> matches
+
+    def match(self, gram: str) -> list[Match]:
+        """The terms one word or phrase (as written) matches; a capitalised term wins over lower-case ones."""
+        cased = self.cased.get(gram)
+        if cased:
+            return [(gram, slug, weight) for slug, weight in cased]
+        lower = gram.lower()
+        found = self.seen.get(lower)
+        if found is not None:
+            return found
+        found = [(lower, slug, weight) for slug, weight in self.exact.get(lower, ())]
+        for length in self.prefix_lengths:
+            if length > len(lower):
+                break
+            prefix = lower[:length]
+            if " " in lower and " " not in prefix:
+                continue  # a one-word prefix matches single words only
+            found.extend((prefix + "*", slug, weight) for slug, weight in self.prefixes.get(prefix, ()))
+        if len(self.seen) < 200_000:  # news vocabulary repeats across articles: remember, within bounds
+            self.seen[lower] = found
+        return found
+
+
+def read_topics_file(path: Path) -> dict[str, dict[str, Any]]:
+    """One layer as slug -> {label, qcode, weight, replace, terms: {term: weight}}."""
+    with path.open("rb") as stream:
+        data = tomllib.load(stream)
+    layer: dict[str, dict[str, Any]] = {}
+    for slug, spec in data.items():
+        if not isinstance(spec, dict):
+            raise ValueError(f"{path}: `{slug}` must be a table ([{slug}]) of label, terms and weight")
+        terms: dict[str, float] = {}
+        for term in spec.get("terms", []):
+            text, _, weight = term.rpartition("=") if "=" in term else (term, "", "")
+            terms[" ".join(text.split())] = float(weight or 1)
+        layer[slug] = {**{k: spec[k] for k in ("label", "qcode", "weight", "replace") if k in spec}, "terms": terms}
+    return layer
+
+
+def merge_layers(layers: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Later layers win: new topics are added, terms added or re-weighted, `replace = true` starts afresh."""
+    merged: dict[str, dict[str, Any]] = {}
+    for layer in layers:
+        for slug, spec in layer.items():
+            current = merged.setdefault(slug, {"terms": {}})
+            if spec.get("replace"):
+                current["terms"] = {}
+            current["terms"].update(spec["terms"])
+            current.update({k: v for k, v in spec.items() if k in ("label", "qcode", "weight")})
+    return merged
+
+
+def build_lexicon(topics: dict[str, dict[str, Any]]) -> Lexicon:
+    """The matching tables for merged topics; a term weighted 0 is dropped."""
+    exact: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    prefixes: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    cased: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for slug, spec in topics.items():
+        for text, weight in spec["terms"].items():
+            if weight == 0:
+                continue
+            if text.endswith("*"):
+                prefixes[text[:-1].lower()].append((slug, weight))
+            elif text != text.lower():
+                cased[text].append((slug, weight))
+            else:
+                exact[text].append((slug, weight))
+    starts = frozenset(term.split()[0].lower() for term in [*exact, *prefixes, *cased] if " " in term)
+    return Lexicon(
+        labels={slug: spec.get("label", slug) for slug, spec in topics.items()},
+        qcodes={slug: spec["qcode"] for slug, spec in topics.items() if "qcode" in spec},
+        boosts={slug: float(spec.get("weight", 1)) for slug, spec in topics.items()},
+        exact=dict(exact),
+        prefixes=dict(prefixes),
+        cased=dict(cased),
+        prefix_lengths=tuple(sorted({len(p) for p in prefixes})),
+        phrase_starts=starts,
+    )
+
+
+def load_layer(path: Path) -> Lexicon:
+    """One topics file on its own (the derivation script checks what the hand-written file matches)."""
+    return build_lexicon(read_topics_file(path))
+
+
+def load_lexicon(path: Path = BUNDLED_TOPICS) -> Lexicon:
+    """The IPTC-derived terms, the bundled hand-written ones, and `path` over them when it is another file.
+
+    Parsed once per process for as long as the files are unchanged: an edited file is read again.
+    """
+    paths = [p for p in (IPTC_TOPICS, BUNDLED_TOPICS) if p.exists()]
+    if path.resolve() != BUNDLED_TOPICS.resolve():
+        paths.append(path)
+    return _lexicon(tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in paths))
 
 
 @lru_cache(maxsize=8)
-def load_lexicon(path: Path = BUNDLED_TOPICS) -> Lexicon:
-    """Parse a topics TOML file once per process."""
-    with path.open("rb") as stream:
-        data = tomllib.load(stream)
-    exact: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    prefixes: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    labels = {}
-    for slug, spec in data.items():
-        labels[slug] = spec.get("label", slug)
-        for term in spec.get("terms", []):
-            text, _, weight = term.partition("=")
-            text = " ".join(text.lower().split())
-            target = prefixes if text.endswith("*") else exact
-            target[text.rstrip("*")].append((slug, float(weight or 1)))
-    starts = frozenset(term.split()[0] for term in [*exact, *prefixes] if " " in term)
-    return Lexicon(labels, dict(exact), dict(prefixes), tuple(sorted({len(p) for p in prefixes})), starts)
+def _lexicon(stamped: tuple[tuple[Path, int, int], ...]) -> Lexicon:
+    return build_lexicon(merge_layers([read_topics_file(p) for p, _, _ in stamped]))
 
 
 def assign_topics(headline: str, body: str, lexicon: Lexicon | None = None) -> TopicAssignment:
@@ -76,50 +167,33 @@ def assign_topics(headline: str, body: str, lexicon: Lexicon | None = None) -> T
             hits[slug][term] += factor
             weights[(slug, term)] = weight
     # Repeats count with diminishing returns, so one word said ten times cannot carry a topic.
-    raw = {
-        slug: sum(weights[(slug, term)] * (1 + math.log(count)) for term, count in terms.items())
+    contributions = {
+        slug: {term: boost * weights[(slug, term)] * (1 + math.log(n)) for term, n in terms.items()}
         for slug, terms in hits.items()
+        for boost in [lexicon.boosts.get(slug, 1.0)]
     }
+    raw = {slug: sum(terms.values()) for slug, terms in contributions.items()}
     total = sum(raw.values())
-    if not total:
+    ranked = sorted(raw, key=raw.__getitem__, reverse=True)
+    if not ranked or raw[ranked[0]] < MIN_SCORE:
         return TopicAssignment((), {}, {})
-    ranked = sorted(raw, key=raw.get, reverse=True)  # type: ignore[arg-type]
-    chosen = [s for s in ranked[:MAX_TOPICS] if raw[s] >= MIN_SCORE and raw[s] / total >= MIN_SHARE] or (
-        ranked[:1] if raw[ranked[0]] >= MIN_SCORE else []
-    )
+    best = raw[ranked[0]]
+    chosen = ranked[:1] + [
+        s for s in ranked[1:MAX_TOPICS] if raw[s] >= max(MIN_SCORE, MIN_SHARE * total, MIN_RATIO * best)
+    ]
     scores = {s: round(raw[s] / total, 3) for s in chosen}
-    evidence = {
-        s: tuple(t for t, _ in sorted(hits[s].items(), key=lambda kv: -kv[1] * weights[(s, kv[0])])[:8]) for s in chosen
-    }
+    evidence = {s: tuple(sorted(contributions[s], key=contributions[s].__getitem__, reverse=True)[:8]) for s in chosen}
     return TopicAssignment(tuple(chosen), scores, evidence)
 
 
-def _matches(text: str, lexicon: Lexicon) -> list[tuple[str, str, float]]:
+def _matches(text: str, lexicon: Lexicon) -> list[Match]:
     """(term, topic, weight) for every term occurrence in `text`, phrases up to three words."""
-    words = _WORD.findall(text.lower().replace("’", "'"))
+    words = _WORD.findall(text.replace("’", "'"))
     found = []
     for i, word in enumerate(words):
-        found.extend(_gram_matches(word, lexicon))
-        if word in lexicon.phrase_starts:
-            for n in (2, 3):
+        found.extend(lexicon.match(word))
+        if word.lower() in lexicon.phrase_starts:
+            for n in range(2, MAX_PHRASE_WORDS + 1):
                 if i + n <= len(words):
-                    found.extend(_gram_matches(" ".join(words[i : i + n]), lexicon))
-    return found
-
-
-def _gram_matches(gram: str, lexicon: Lexicon) -> list[tuple[str, str, float]]:
-    """Terms matching one word or phrase, remembered: news vocabulary repeats across articles."""
-    cached = lexicon.seen.get(gram)
-    if cached is not None:
-        return cached
-    found = [(gram, slug, weight) for slug, weight in lexicon.exact.get(gram, ())]
-    for length in lexicon.prefix_lengths:
-        if length > len(gram):
-            break
-        prefix = gram[:length]
-        if " " in gram and " " not in prefix:
-            continue  # a one-word prefix matches single words only
-        found.extend((prefix + "*", slug, weight) for slug, weight in lexicon.prefixes.get(prefix, ()))
-    if len(lexicon.seen) < 200_000:
-        lexicon.seen[gram] = found
+                    found.extend(lexicon.match(" ".join(words[i : i + n])))
     return found

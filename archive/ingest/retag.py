@@ -1,0 +1,55 @@
+"""Re-tagging: recompute every stored article's topics after the topic terms were edited.
+
+Topics come from words alone, so there is no need to re-read the sources or run NER: each article
+is rebuilt from the JSON the index keeps, given new topics, and written back with every other field
+(entities, countries, file, content hash, when it was indexed) as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from archive.article import Article, Dateline, Entities
+from archive.ingest.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
+from archive.store import article_document, open_index
+
+_TUPLE_FIELDS = ("authors", "subheads", "countries", "topics")
+_DICT_OF_TUPLES = ("credits", "country_evidence", "topic_evidence")
+
+
+def article_from_data(data: dict[str, Any]) -> Article:
+    """The Article an index's stored JSON (`Article.to_dict`) was made from."""
+    fields = {k: v for k, v in data.items() if k in Article.__dataclass_fields__}
+    fields["dateline"] = Dateline(**data.get("dateline") or {})
+    fields["entities"] = Entities(**{k: tuple(v) for k, v in (data.get("entities") or {}).items()})
+    for name in _TUPLE_FIELDS:
+        fields[name] = tuple(data.get(name) or ())
+    for name in _DICT_OF_TUPLES:
+        fields[name] = {k: tuple(v) for k, v in (data.get(name) or {}).items()}
+    return Article(**fields)
+
+
+def retag(index_dir: Path, topics_file: Path | None = None) -> int:
+    """Recompute topics for every article in the index; returns how many were rewritten.
+
+    `topics_file` defaults to `<index_dir>/topics.toml` when it exists, else the bundled terms,
+    which is what `archive index` uses, so a re-tag gives what a fresh index would.
+    """
+    topics_file = topics_file or index_dir / "topics.toml"
+    lexicon = load_lexicon(topics_file if topics_file.exists() else BUNDLED_TOPICS)
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        stored = list(searcher.all_stored_fields())
+    with ix.writer() as writer:
+        for fields in stored:
+            article = article_from_data(json.loads(fields["data"]))
+            topics = assign_topics("" if article.headline_derived else article.headline, article.body, lexicon)
+            article = replace(article, topics=topics.topics, topic_scores=topics.scores, topic_evidence=topics.evidence)
+            document = article_document(article, fields["content_hash"], fields["file"])
+            if fields.get("indexed") is not None:
+                document["indexed"] = fields["indexed"]
+            writer.update_document(**document)
+    return len(stored)

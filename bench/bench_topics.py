@@ -1,0 +1,164 @@
+"""Score topic assignment: Reuters-21578 TOPICS stories and the hand-labelled set in bench/data/topic_labels.json.
+
+Run: /work/main/.venv/bin/python bench/bench_topics.py [--corpora DIR] [--topics FILE] [--errors dev|test]
+
+Every Reuters-21578 story with a TOPICS category is economic news, so the share whose top-1 topic is
+economy-business-finance measures that half; files reut2-000..008 are dev, 009..017 test, as in the
+countries bench. The hand-labelled set (GUM news, extraction-benchmark bodies, Reuters stories without
+TOPICS) has a dev/test split fixed before tuning; top-1 is right when it equals the first gold topic
+("strict") or any gold topic ("lenient"); P/R/F1 are micro-averaged over all assigned topics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from archive.errors import NoArticleText
+from archive.ingest.reuters import iter_stories, story_to_article
+from archive.ingest.topics import BUNDLED_TOPICS, Lexicon, assign_topics, load_lexicon
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT.parent / "shared" / "corpora"
+LABELS = ROOT / "bench" / "data" / "topic_labels.json"
+DEV_FILES = {f"reut2-{i:03d}.sgm" for i in range(9)}
+ECONOMY = "economy-business-finance"
+_DATE_LINE = re.compile(r"^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \w+ \d{1,2}, \d{4}$")
+
+
+def gum_text(path: Path) -> tuple[str, str]:
+    """Headline and body of a GUM news document, rebuilt from its `# text` lines and paragraph marks."""
+    paragraphs: list[list[str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# newpar"):
+            paragraphs.append([])
+        elif line.startswith("# text = "):
+            if not paragraphs:
+                paragraphs.append([])
+            paragraphs[-1].append(line.removeprefix("# text = "))
+    texts = [" ".join(p) for p in paragraphs if p]
+    body = [t for t in texts[1:] if not _DATE_LINE.match(t)]
+    return texts[0], "\n\n".join(body)
+
+
+def labelled_texts(corpora: Path) -> dict[str, tuple[str, str]]:
+    """id -> (headline, body) for every source the label file draws on."""
+    texts: dict[str, tuple[str, str]] = {}
+    for path in sorted((corpora / "gum-news" / "dep").glob("GUM_news_*.conllu")):
+        texts[f"gum:{path.stem}"] = gum_text(path)
+    truth = json.loads((corpora / "extraction-benchmark" / "ground-truth.json").read_text(encoding="utf-8"))
+    for key, value in truth.items():
+        texts[f"extraction:{key[:16]}"] = ("", value["articleBody"])
+    for path in sorted((corpora / "reuters21578").glob("reut2-*.sgm")):
+        for story in iter_stories(path.read_text(encoding="latin-1")):
+            if not story.topics:
+                try:
+                    article = story_to_article(story, f"{path}#{story.newid}")
+                except NoArticleText:
+                    continue
+                texts[f"reuters:{story.newid}"] = (article.headline, article.body)
+    return texts
+
+
+def reuters_topics_stories(corpora: Path) -> Iterator[tuple[str, tuple[str, ...], str, str]]:
+    """(half, TOPICS, headline, body) for every Reuters story that has TOPICS and text."""
+    for path in sorted((corpora / "reuters21578").glob("reut2-*.sgm")):
+        half = "dev" if path.name in DEV_FILES else "test"
+        for story in iter_stories(path.read_text(encoding="latin-1")):
+            if not story.topics:
+                continue
+            try:
+                article = story_to_article(story, f"{path}#{story.newid}")
+            except NoArticleText:
+                continue
+            headline = "" if article.headline_derived else article.headline
+            yield half, story.topics, headline, article.body
+
+
+def bench_reuters(corpora: Path, lexicon: Lexicon) -> dict[str, float]:
+    """Print the economy share per half and per big TOPICS category; return share per half."""
+    total: Counter[str] = Counter()
+    hits: Counter[str] = Counter()
+    per_cat: dict[str, Counter[str]] = defaultdict(Counter)
+    wrong_top: Counter[str] = Counter()
+    for half, cats, headline, body in reuters_topics_stories(corpora):
+        top = assign_topics(headline, body, lexicon).topics[:1]
+        ok = top == (ECONOMY,)
+        total[half] += 1
+        hits[half] += ok
+        for cat in cats:
+            per_cat[cat]["n"] += 1
+            per_cat[cat]["ok"] += ok
+        if not ok:
+            wrong_top[top[0] if top else "(none)"] += 1
+    shares = {half: hits[half] / total[half] for half in ("dev", "test")}
+    all_share = sum(hits.values()) / sum(total.values())
+    print("Reuters-21578 stories with TOPICS: top-1 = economy-business-finance")
+    for half in ("dev", "test"):
+        print(f"  {half:5} {hits[half]:5}/{total[half]:5}  {shares[half]:.3f}")
+    print(f"  all   {sum(hits.values()):5}/{sum(total.values()):5}  {all_share:.3f}")
+    print("  by TOPICS category (15 biggest):")
+    for cat, counts in sorted(per_cat.items(), key=lambda kv: -kv[1]["n"])[:15]:
+        print(f"    {cat:12} {counts['ok']:5}/{counts['n']:5}  {counts['ok'] / counts['n']:.3f}")
+    print("  top-1 when not economy:", ", ".join(f"{t} {n}" for t, n in wrong_top.most_common(6)))
+    return shares
+
+
+def bench_labelled(corpora: Path, lexicon: Lexicon, show_errors: str | None) -> None:
+    """Print top-1 accuracy and micro P/R/F1 on the hand-labelled set, dev and test apart."""
+    items = json.loads(LABELS.read_text(encoding="utf-8"))["items"]
+    texts = labelled_texts(corpora)
+    print(f"\nHand-labelled set ({LABELS.relative_to(ROOT)}): {len(items)} items")
+    print("  split   n  top1-strict  top1-lenient  micro-P  micro-R  micro-F1  avg-topics")
+    for split in ("dev", "test", "all"):
+        chosen = [i for i in items if split == "all" or i["split"] == split]
+        strict = lenient = tp = fp = fn = n_topics = 0
+        for item in chosen:
+            headline, body = texts[item["id"]]
+            got = assign_topics(headline, body, lexicon)
+            gold = item["topics"]
+            top = got.topics[0] if got.topics else None
+            strict += top == gold[0]
+            lenient += top in gold
+            tp += len(set(got.topics) & set(gold))
+            fp += len(set(got.topics) - set(gold))
+            fn += len(set(gold) - set(got.topics))
+            n_topics += len(got.topics)
+            if show_errors in (split, "all") and split != "all" and top != gold[0]:
+                evidence = {t: got.evidence[t][:4] for t in got.topics}
+                print(f"    MISS {item['id']}: gold {gold} got {list(got.topics)} {got.scores} {evidence}")
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        n = len(chosen)
+        print(
+            f"  {split:5} {n:4}  {strict / n:11.3f}  {lenient / n:12.3f}  {p:7.3f}  {r:7.3f}  {f1:8.3f}"
+            f"  {n_topics / n:10.2f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", type=Path, default=CORPORA, help="the shared corpora folder")
+    parser.add_argument("--topics", type=Path, default=None, help="a user topics.toml laid over the bundled terms")
+    parser.add_argument("--errors", choices=("dev", "test", "all"), help="print the labelled items missed at top-1")
+    args = parser.parse_args()
+    if not args.corpora.exists():
+        sys.exit(f"{args.corpora} not found: the bench needs ../shared/corpora")
+    lexicon = load_lexicon(args.topics or BUNDLED_TOPICS)
+    started = time.perf_counter()
+    bench_reuters(args.corpora, lexicon)
+    bench_labelled(args.corpora, lexicon, args.errors)
+    print(f"\n{time.perf_counter() - started:.1f}s")
+
+
+if __name__ == "__main__":
+    main()
