@@ -76,3 +76,19 @@ def test_a_failed_file_does_not_remove_what_the_index_has(tmp_path: Path):
     assert doc_count(index_dir) == 1
     with open_index(index_dir).searcher() as searcher:
         assert len(list(searcher.search(Every()))) == 1
+
+
+def test_a_partly_broken_file_keeps_the_articles_it_no_longer_yields(tmp_path: Path):
+    folder, index_dir = tmp_path / "news", tmp_path / "index"
+    folder.mkdir()
+    export = folder / "export.jsonl"
+    lines = [
+        '{"id": "a", "title": "Talks resume", "body": "LONDON (Reuters) - Talks resumed on Monday."}',
+        '{"id": "b", "title": "Markets rise", "body": "NEW YORK (Reuters) - Stocks rose on Monday."}',
+    ]
+    export.write_text("\n".join(lines) + "\n")
+    assert "2 indexed" in run_index(index_dir, folder).output
+    export.write_text(lines[0] + "\n{not json\n")
+    result = run_index(index_dir, folder)
+    assert result.exit_code == 1 and "export.jsonl#line 2" in result.output
+    assert "0 removed" in result.output and doc_count(index_dir) == 2

@@ -135,7 +135,9 @@ class Indexer:
                 self.stats.unchanged += 1
             else:
                 self._pending.append((article, content_hash, file, article.id in known))
-        gone = set(known) - seen
+        # A file that was only partly read (a truncated WARC, a bad JSONL line) keeps its other articles:
+        # only a clean read can say that an article has left the file.
+        gone = set(known) - seen if not result.errors else set()
         if gone:
             with self.ix.writer() as writer:
                 for article_id in gone:
