@@ -191,7 +191,7 @@ def test_retag_applies_an_edited_topics_file_and_keeps_everything_else(tmp_path:
     assert before[tennis][1]["topics"][0] == "sport"
     assert _facet(index_dir, "topic", "tennis") == set()
 
-    (index_dir / "topics.toml").write_text('[tennis]\nlabel = "tennis"\nterms = ["tie-break=20", "seeded=5"]\n')
+    (index_dir / "topics.toml").write_text('[tennis]\nlabel = "tennis"\nterms = ["tie-break=60", "seeded=20"]\n')
     assert retag(index_dir) == 2
     after = _stored(index_dir)
     assert after[tennis][1]["topics"][0] == "tennis"

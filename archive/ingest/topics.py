@@ -51,28 +51,30 @@ class Lexicon:
     boosts: dict[str, float]  # topic-wide multipliers (`weight = 0.8` in a topic's table)
     exact: dict[str, list[tuple[str, float]]]
     prefixes: dict[str, list[tuple[str, float]]]  # `elect*`, held without the star
-    cased: dict[str, list[tuple[str, float]]]  # `Labour`: matched only with that capitalisation
+    cased: dict[str, list[tuple[str, float]]]  # `Labour`: matched only so capitalised; [] = a stop
     prefix_lengths: tuple[int, ...]
     phrase_starts: frozenset[str]  # lower-cased first words of multi-word terms
     seen: dict[str, list[Match]] = field(default_factory=dict, compare=False)  # lower-cased gram -> matches
 
     def match(self, gram: str) -> list[Match]:
-        """The terms one word or phrase (as written) matches; a capitalised term wins over lower-case ones."""
-        cased = self.cased.get(gram)
-        if cased:
-            return [(gram, slug, weight) for slug, weight in cased]
+        """The terms one word or phrase (as written) matches: a capitalised term first, then the most specific.
+
+        `scientology` takes `scientolog*` (religion) and not also `scien*` (science); a phrase takes only
+        prefixes that are phrases themselves.
+        """
+        if gram in self.cased:  # as written: a capitalised term, or a stop (no entries)
+            return [(gram, slug, weight) for slug, weight in self.cased[gram]]
         lower = gram.lower()
         found = self.seen.get(lower)
         if found is not None:
             return found
         found = [(lower, slug, weight) for slug, weight in self.exact.get(lower, ())]
-        for length in self.prefix_lengths:
-            if length > len(lower):
-                break
-            prefix = lower[:length]
-            if " " in lower and " " not in prefix:
-                continue  # a one-word prefix matches single words only
-            found.extend((prefix + "*", slug, weight) for slug, weight in self.prefixes.get(prefix, ()))
+        if not found:  # the most specific term wins: a spelled-out word, else the longest prefix
+            for length in reversed(self.prefix_lengths):
+                prefix = lower[:length]
+                if length <= len(lower) and prefix in self.prefixes and (" " not in lower or " " in prefix):
+                    found = [(prefix + "*", slug, weight) for slug, weight in self.prefixes[prefix]]
+                    break
         if len(self.seen) < 200_000:  # news vocabulary repeats across articles: remember, within bounds
             self.seen[lower] = found
         return found
@@ -108,15 +110,17 @@ def merge_layers(layers: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str,
 
 
 def build_lexicon(topics: dict[str, dict[str, Any]]) -> Lexicon:
-    """The matching tables for merged topics; a term weighted 0 is dropped."""
+    """The matching tables for merged topics; a term weighted 0 is dropped (capitalised: kept as a stop)."""
     exact: dict[str, list[tuple[str, float]]] = defaultdict(list)
     prefixes: dict[str, list[tuple[str, float]]] = defaultdict(list)
     cased: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for slug, spec in topics.items():
         for text, weight in spec["terms"].items():
-            if weight == 0:
+            if weight == 0 and text != text.lower():
+                cased.setdefault(text, [])  # a stop: this spelling gives no topic
+            elif weight == 0:
                 continue
-            if text.endswith("*"):
+            elif text.endswith("*"):
                 prefixes[text[:-1].lower()].append((slug, weight))
             elif text != text.lower():
                 cased[text].append((slug, weight))
