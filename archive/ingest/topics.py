@@ -21,6 +21,7 @@ from archive.labels import BUNDLED_TOPICS
 
 IPTC_TOPICS = BUNDLED_TOPICS.with_name("topics-iptc.toml")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
+_AMOUNT = re.compile(r"^\d+bn$")  # `£1.9bn` reads as `1` and `9bn`: the second is the term `bn`
 HEADLINE_WEIGHT = 3.0
 LEAD_WEIGHT = 1.5
 MAX_TOPICS = 3
@@ -192,7 +193,7 @@ def assign_topics(headline: str, body: str, lexicon: Lexicon | None = None) -> T
 
 def _matches(text: str, lexicon: Lexicon) -> list[Match]:
     """(term, topic, weight) for every term occurrence in `text`, phrases up to three words."""
-    words = _WORD.findall(text.replace("’", "'"))
+    words = [_AMOUNT.sub("bn", w) for w in _WORD.findall(text.replace("’", "'"))]
     found = []
     for i, word in enumerate(words):
         found.extend(lexicon.match(word))

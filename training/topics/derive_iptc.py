@@ -67,6 +67,10 @@ EXCLUDED = frozenset(
     hunting fishing climbing collecting exercise exercises puzzle puzzles wellness expo expos recreational
     recreationals rental rentals postal postals timber timbers exchange childrens labors leisures lifestyles
     medias softwares soccers rugbies baseballs basketballs hockeys legals insurances inflations recessions
+    aids equity equities track tracks belief beliefs dying inclusion inclusions relationships injuries
+    modification modifications drawing accommodation accommodations revolution revolutions polices squash
+    squashes jewelries televisions photographies dentistries privacies poverties mankinds diversities peaces
+    genocides corruptions sombos kendos judos polos luges padels jukendos kyudos naginatas wushus croquets
     """
     )
 ) | {"roll music", "football a-side"}
