@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from whoosh.query import Term
 
 from archive.cli import main
+from archive.errors import BadParameter
 from archive.ingest.retag import retag
 from archive.ingest.reuters import iter_stories, story_to_article
 from archive.ingest.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
@@ -166,6 +167,17 @@ def test_user_topics_file_adds_and_reweights_without_retraining(tmp_path: Path) 
     assert "vintage car*" in after.evidence["motoring"]
     assert load_lexicon(user).labels["motoring"] == "motoring"
     assert len(load_lexicon(user).labels) == 18  # the 17 bundled topics are still there
+
+
+@pytest.mark.parametrize(
+    "text", ['[sport\nterms = ["x"]', '[sport]\nterms = ["goal=lots"]', 'sport = "x"', "[sport]\nterms = 3"]
+)
+def test_a_broken_user_file_is_one_clean_error(tmp_path: Path, text: str) -> None:
+    user = tmp_path / "topics.toml"
+    user.write_text(text, encoding="utf-8")
+    with pytest.raises(BadParameter) as caught:
+        load_lexicon(user)
+    assert caught.value.message.startswith(f"{user}: invalid parameter (topic terms: ")
 
 
 def test_topic_weight_scales_a_whole_topic(tmp_path: Path) -> None:

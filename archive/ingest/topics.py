@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from archive.errors import BadParameter
 from archive.labels import BUNDLED_TOPICS
 
 IPTC_TOPICS = BUNDLED_TOPICS.with_name("topics-iptc.toml")
@@ -82,18 +83,27 @@ class Lexicon:
 
 
 def read_topics_file(path: Path) -> dict[str, dict[str, Any]]:
-    """One layer as slug -> {label, qcode, weight, replace, terms: {term: weight}}."""
-    with path.open("rb") as stream:
-        data = tomllib.load(stream)
-    layer: dict[str, dict[str, Any]] = {}
-    for slug, spec in data.items():
-        if not isinstance(spec, dict):
-            raise ValueError(f"{path}: `{slug}` must be a table ([{slug}]) of label, terms and weight")
-        terms: dict[str, float] = {}
-        for term in spec.get("terms", []):
-            text, _, weight = term.rpartition("=") if "=" in term else (term, "", "")
-            terms[" ".join(text.split())] = float(weight or 1)
-        layer[slug] = {**{k: spec[k] for k in ("label", "qcode", "weight", "replace") if k in spec}, "terms": terms}
+    """One layer as slug -> {label, qcode, weight, replace, terms: {term: weight}}.
+
+    A file a user got wrong is reported as one line naming it, not a traceback.
+    """
+    try:
+        with path.open("rb") as stream:
+            data = tomllib.load(stream)
+        layer: dict[str, dict[str, Any]] = {}
+        for slug, spec in data.items():
+            if not isinstance(spec, dict) or not isinstance(spec.get("terms", []), list):
+                raise ValueError(f"[{slug}] must be a table with terms = [...]")
+            terms: dict[str, float] = {}
+            for term in spec.get("terms", []):
+                text, _, weight = str(term).rpartition("=") if "=" in str(term) else (str(term), "", "")
+                terms[" ".join(text.split())] = float(weight or 1)
+            known = {k: spec[k] for k in ("label", "qcode", "replace") if k in spec}
+            if "weight" in spec:
+                known["weight"] = float(spec["weight"])
+            layer[slug] = {**known, "terms": terms}
+    except (OSError, tomllib.TOMLDecodeError, ValueError, TypeError) as exc:
+        raise BadParameter(f"topic terms: {exc}", subject=str(path)) from exc
     return layer
 
 
