@@ -118,6 +118,67 @@ war in Iraq and council tax. Charles Kennedy said his party would fight for ever
 }
 
 
+# A second story per desk, each with a neighbouring topic in it (a resignation, figures, a device, a record, drugs).
+MORE_STORIES = [
+    (
+        "economy-business-finance",
+        "Japan economy slides into recession",
+        """Japan's economy has slipped back into recession, official figures show, after shrinking for the third quarter
+in a row.
+
+Gross domestic product fell by 0.1% in the October to December period, the Cabinet Office said. Weak exports
+and consumer spending were to blame, analysts said.
+
+The yen weakened against the dollar after the figures were published. The government said the downturn would
+be short-lived.""",
+    ),
+    (
+        "politics",
+        "Blunkett quits over visa claims",
+        """David Blunkett has resigned as home secretary after an inquiry found a visa application for his ex-lover's
+nanny had been speeded up.
+
+The prime minister said Mr Blunkett had left the government with his integrity intact. Charles Clarke, the
+education secretary, takes over at the Home Office.
+
+Tory leader Michael Howard said the resignation was inevitable. The inquiry by Sir Alan Budd found a chain of
+events linking Mr Blunkett to the application.""",
+    ),
+    (
+        "science-technology",
+        "Sony PSP console hits US stores",
+        """Sony's PlayStation Portable has gone on sale in the United States, with queues outside shops in New York.
+
+The handheld console plays games, films and music, and can connect to other machines using wi-fi. Sony hopes
+it will challenge Nintendo's dominance of the handheld gaming market.
+
+Analysts expect Sony to sell millions of the devices this year, though some gamers complained about the
+battery life.""",
+    ),
+    (
+        "arts-culture-entertainment",
+        "Elvis single tops UK chart again",
+        """Elvis Presley has scored his 20th UK number one single with the re-release of One Night, 27 years after his
+death.
+
+The song sold 21,000 copies, beating Ciara's Goodies into second place. It is the second of his 18 number ones
+to be re-released as part of a campaign to mark what would have been his 70th birthday.
+
+The reissues have been a boost for record company BMG.""",
+    ),
+    (
+        "sport",
+        "Kenteris faces lengthy ban",
+        """Greek sprinter Kostas Kenteris faces a two-year ban after missing a drugs test before the Athens Olympics.
+
+The former Olympic 200m champion and his training partner Katerina Thanou withdrew from the Games after
+failing to appear for the test. The IAAF said it would hold a hearing next month.
+
+Both athletes deny any wrongdoing and say they were injured in a motorcycle accident.""",
+    ),
+]
+
+
 def test_topic_labels_keep_the_17_iptc_topics() -> None:
     assert set(topic_labels()) == IPTC_SLUGS
     assert topic_labels()["conflict-war-peace"] == "conflict, war and peace"
@@ -134,10 +195,20 @@ def test_seed_is_politics_and_conflict() -> None:
 @pytest.mark.parametrize("expected", sorted(STORIES))
 def test_desk_stories_get_the_right_top_topic(expected: str) -> None:
     headline, body = STORIES[expected]
-    result = assign_topics(headline, body.replace("\n\n", "\0").replace("\n", " ").replace("\0", "\n\n"))
+    result = assign_topics(headline, _unwrap(body))
     assert result.topics[0] == expected, (result.topics, result.evidence)
     assert 1 <= len(result.topics) <= 3
     assert list(result.scores.values()) == sorted(result.scores.values(), reverse=True)
+
+
+@pytest.mark.parametrize(("expected", "headline", "body"), MORE_STORIES, ids=[h for _, h, _ in MORE_STORIES])
+def test_more_desk_stories(expected: str, headline: str, body: str) -> None:
+    assert assign_topics(headline, _unwrap(body)).topics[0] == expected
+
+
+def _unwrap(body: str) -> str:
+    """Paragraphs as a parser gives them: one line each, a blank line between."""
+    return "\n\n".join(" ".join(p.split()) for p in body.split("\n\n"))
 
 
 def test_capitalised_labour_is_the_party_lower_case_is_work() -> None:
