@@ -150,6 +150,48 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -
         sys.exit(1)
 
 
+@main.command("watch")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@index_option
+@click.option(
+    "--interval", default=2.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between scans."
+)
+@click.option("--keep-missing", is_flag=True, help="Keep articles whose files are removed.")
+@clean_errors
+def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: float, keep_missing: bool) -> None:
+    """Keep the index in step with FOLDERS: new, changed and removed files within seconds (Ctrl-C stops)."""
+    from archive.ingest.enrich import ENRICHMENT_VERSION, Enricher
+    from archive.ingest.indexer import Indexer
+    from archive.ingest.indexer import Progress as Callbacks
+    from archive.ingest.watch import Changes, watch
+
+    settings = Settings.from_env(index_dir=index_dir)
+    enricher: list[Enricher] = []  # loaded on the first change, then kept for the whole watch
+
+    def shared_enricher() -> Enricher:
+        if not enricher:
+            enricher.append(Enricher(settings.spacy_model, settings.index_dir / "topics.toml"))
+        return enricher[0]
+
+    def make_indexer() -> Indexer:
+        return Indexer(
+            settings.index_dir,
+            max_bytes=settings.max_file_bytes,
+            enricher_factory=shared_enricher,
+            enrichment_version=ENRICHMENT_VERSION,
+            progress=Callbacks(error=lambda problem: err.print(problem.message, highlight=False)),
+        )
+
+    def report(changes: Changes, stats: Any) -> None:
+        err.print(f"{time.strftime('%H:%M:%S')} {stats.summary()}", highlight=False)
+
+    err.print(f"watching {', '.join(map(str, folders))} -> {settings.index_dir} (Ctrl-C stops)", highlight=False)
+    try:
+        watch(list(folders), make_indexer, interval=interval, report=report, keep_missing=keep_missing)
+    except KeyboardInterrupt:
+        err.print("stopped", highlight=False)
+
+
 @main.command("search")
 @click.argument("query", required=False, default="")
 @click.option("--country", multiple=True, help="ISO country code, e.g. TR (repeatable: any of them).")

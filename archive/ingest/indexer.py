@@ -22,6 +22,7 @@ from archive.ingest.readers import FileResult, iter_files, read_file
 from archive.store import open_index, stored_hashes, write_articles
 
 BATCH_ARTICLES = 256
+WRITER_WAIT = 120.0  # seconds to wait for another writer (a watcher, a second `index`) to finish its batch
 
 
 @dataclass
@@ -139,7 +140,7 @@ class Indexer:
         # only a clean read can say that an article has left the file.
         gone = set(known) - seen if not result.errors else set()
         if gone:
-            with self.ix.writer() as writer:
+            with self.ix.writer(timeout=WRITER_WAIT) as writer:
                 for article_id in gone:
                     writer.delete_by_term("id", article_id)
             self.stats.removed += len(gone)
@@ -151,7 +152,7 @@ class Indexer:
             self._enricher = self.enricher_factory()
         pending, self._pending = self._pending, []
         enriched = self._enricher.enrich([article for article, *_ in pending])
-        with self.ix.writer() as writer:
+        with self.ix.writer(timeout=WRITER_WAIT) as writer:
             write_articles(writer, ((a, h, f) for a, (_, h, f, _) in zip(enriched, pending, strict=True)))
         for *_, is_update in pending:
             if is_update:
@@ -163,12 +164,19 @@ class Indexer:
         """Articles whose file was under a named folder and no longer exists leave the index."""
         if not folders:
             return
-        prefixes = [str(folder.resolve()) + "/" for folder in folders]
+        prefixes = tuple(str(folder.resolve()) + "/" for folder in folders)
         with self.ix.searcher() as searcher:
             files = {f.decode() if isinstance(f, bytes) else f for f in searcher.lexicon("file")}
-        gone = [f for f in files if f.startswith(tuple(prefixes)) and not Path(f).exists()]
-        if not gone:
-            return
-        with self.ix.writer() as writer:
-            for file in gone:
-                self.stats.removed += writer.delete_by_query(Term("file", file))
+        self.remove_files([f for f in files if f.startswith(prefixes) and not Path(f).exists()])
+
+    def remove_files(self, files: Iterable[str]) -> int:
+        """Drop every article read from these files (absolute paths, as stored); returns how many."""
+        files = list(files)
+        if not files:
+            return 0
+        removed = 0
+        with self.ix.writer(timeout=WRITER_WAIT) as writer:
+            for file in files:
+                removed += writer.delete_by_query(Term("file", file))
+        self.stats.removed += removed
+        return removed

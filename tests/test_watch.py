@@ -1,0 +1,83 @@
+"""`archive watch`: a real watcher process keeps the index in step while the web app reads it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from archive.ingest.watch import diff, scan
+from archive.search import SearchRequest, search
+from archive.store import open_index
+from archive.web import create_app
+from tests.conftest import SEED
+
+STORY = "LONDON (Reuters) - British officials said on {day} that {word} talks would resume.\n"
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return True
+        except Exception:  # the index may not exist yet while the watcher starts
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def total(index_dir: Path, q: str) -> int:
+    return search(open_index(index_dir), SearchRequest(q=q))["total"]
+
+
+def test_scan_and_diff_see_new_changed_and_removed(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("one")
+    (tmp_path / "b.txt").write_text("two")
+    before = scan([tmp_path])
+    (tmp_path / "a.txt").write_text("one, changed")
+    (tmp_path / "b.txt").unlink()
+    (tmp_path / "c.txt").write_text("three")
+    changes = diff(before, scan([tmp_path]))
+    assert [p.name for p in changes.changed] == ["a.txt", "c.txt"]
+    assert [p.name for p in changes.removed] == ["b.txt"]
+    assert not diff(scan([tmp_path]), scan([tmp_path]))
+
+
+def test_watcher_indexes_new_changed_and_removed_files_while_the_web_reads(tmp_path: Path):
+    folder, index_dir = tmp_path / "news", tmp_path / "index"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "archive", "watch", str(folder), "--index", str(index_dir), "--interval", "0.5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert wait_for(lambda: total(index_dir, "Erdogan") == 1), "the first sync did not index the seed"
+        client = create_app({"INDEX_DIR": index_dir}).test_client()
+
+        (folder / "london.txt").write_text(STORY.format(day="Monday", word="zanzibarian"))
+        assert wait_for(lambda: total(index_dir, "zanzibarian") == 1)
+        assert client.get("/api/search?q=zanzibarian").get_json()["total"] == 1
+
+        (folder / "london.txt").write_text(STORY.format(day="Tuesday", word="quixotic"))
+        assert wait_for(lambda: total(index_dir, "quixotic") == 1 and total(index_dir, "zanzibarian") == 0)
+
+        (folder / "london.txt").unlink()
+        assert wait_for(lambda: total(index_dir, "quixotic") == 0)
+        for _ in range(20):  # the reader keeps answering while the writer works
+            assert client.get("/api/search?q=Erdogan").status_code == 200
+        assert total(index_dir, "Erdogan") == 1
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        output, _ = watcher.communicate(timeout=30)
+    assert "1 indexed" in output and "1 updated" in output and "1 removed" in output, output
+    assert "Traceback" not in output
