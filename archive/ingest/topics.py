@@ -26,9 +26,10 @@ _AMOUNT = re.compile(r"^\d+bn$")  # `£1.9bn` reads as `1` and `9bn`: the second
 HEADLINE_WEIGHT = 3.0
 LEAD_WEIGHT = 1.5
 MAX_TOPICS = 3
-MIN_SHARE = 0.15  # a second or third topic needs this share of all the evidence ...
+MIN_SCORE = 3.0  # below this much evidence an article gets no topic (one headline word, or two body words)
+MIN_SECOND_SCORE = 4.0  # a second or third topic needs this much evidence ...
+MIN_SHARE = 0.2  # ... and this share of all the evidence ...
 MIN_RATIO = 0.3  # ... and this fraction of the first topic's score
-MIN_SCORE = 4.0  # below this much evidence an article gets no topic at all
 MAX_PHRASE_WORDS = 3
 
 
@@ -194,7 +195,7 @@ def assign_topics(headline: str, body: str, lexicon: Lexicon | None = None) -> T
         return TopicAssignment((), {}, {})
     best = raw[ranked[0]]
     chosen = ranked[:1] + [
-        s for s in ranked[1:MAX_TOPICS] if raw[s] >= max(MIN_SCORE, MIN_SHARE * total, MIN_RATIO * best)
+        s for s in ranked[1:MAX_TOPICS] if raw[s] >= max(MIN_SECOND_SCORE, MIN_SHARE * total, MIN_RATIO * best)
     ]
     scores = {s: round(raw[s] / total, 3) for s in chosen}
     evidence = {s: tuple(sorted(contributions[s], key=contributions[s].__getitem__, reverse=True)[:8]) for s in chosen}
