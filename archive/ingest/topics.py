@@ -62,8 +62,8 @@ class Lexicon:
     def match(self, gram: str) -> list[Match]:
         """The terms one word or phrase (as written) matches: a capitalised term first, then the most specific.
 
-        `scientology` takes `scientolog*` (religion) and not also `scien*` (science); a phrase takes only
-        prefixes that are phrases themselves.
+        `scientology` takes `scientolog*` (religion) and not also `scien*` (science); a * term matches a
+        word or phrase of as many words as it has (`trade union*`: trade unions, not trade union leaders).
         """
         if gram in self.cased:  # as written: a capitalised term, or a stop (no entries)
             return [(gram, slug, weight) for slug, weight in self.cased[gram]]
@@ -75,7 +75,7 @@ class Lexicon:
         if not found:  # the most specific term wins: a spelled-out word, else the longest prefix
             for length in reversed(self.prefix_lengths):
                 prefix = lower[:length]
-                if length <= len(lower) and prefix in self.prefixes and (" " not in lower or " " in prefix):
+                if prefix in self.prefixes and lower.count(" ") == prefix.count(" "):  # * ends the last word only
                     found = [(prefix + "*", slug, weight) for slug, weight in self.prefixes[prefix]]
                     break
         if len(self.seen) < 200_000:  # news vocabulary repeats across articles: remember, within bounds
@@ -203,13 +203,23 @@ def assign_topics(headline: str, body: str, lexicon: Lexicon | None = None) -> T
 
 
 def _matches(text: str, lexicon: Lexicon) -> list[Match]:
-    """(term, topic, weight) for every term occurrence in `text`, phrases up to three words."""
+    """(term, topic, weight) for every term occurrence in `text`.
+
+    The longest phrase that matches takes its words (up to three): `trade union` counts for labour and
+    not also `trade` for the economy, `computer virus` for technology and not also `virus` for health.
+    """
     words = [_AMOUNT.sub("bn", w) for w in _WORD.findall(text.replace("’", "'"))]
     found = []
-    for i, word in enumerate(words):
-        found.extend(lexicon.match(word))
-        if word.lower() in lexicon.phrase_starts:
-            for n in range(2, MAX_PHRASE_WORDS + 1):
-                if i + n <= len(words):
-                    found.extend(lexicon.match(" ".join(words[i : i + n])))
+    i = 0
+    while i < len(words):
+        taken = 1
+        matches = []
+        if words[i].lower() in lexicon.phrase_starts:
+            for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 1, -1):
+                matches = lexicon.match(" ".join(words[i : i + n]))
+                if matches:
+                    taken = n
+                    break
+        found.extend(matches or lexicon.match(words[i]))
+        i += taken
     return found
