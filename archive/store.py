@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from whoosh import fields, index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
@@ -26,7 +27,7 @@ TEXT_ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 NAME_ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 # Keyword fields that facets and filters work on; the web, the API and the CLI share these names.
-FACETS = ("country", "topic", "person", "org", "place", "author")
+FACETS = ("country", "topic", "person", "org", "place", "author", "source", "year")
 
 
 def _facet() -> fields.KEYWORD:
@@ -39,8 +40,9 @@ def make_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True),
         file=fields.ID(stored=True),  # the path a source came from: what re-indexing and removal work by
         content_hash=fields.ID(stored=True),
-        headline=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=2.0),
-        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, chars=True),  # char offsets: fast snippets
+        # spelling=True keeps the unstemmed words apart too, so "did you mean" suggests real words.
+        headline=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=2.0, spelling=True),
+        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, chars=True, spelling=True),  # chars: fast snippets
         byline=fields.TEXT(analyzer=NAME_ANALYZER),
         names=fields.TEXT(analyzer=NAME_ANALYZER),  # entity and author names, for free-text name queries
         dateline=fields.TEXT(analyzer=NAME_ANALYZER),
@@ -52,6 +54,9 @@ def make_schema() -> fields.Schema:
         org=_facet(),
         place=_facet(),
         author=_facet(),
+        source=_facet(),  # the dateline's agency, or the site a web page came from
+        year=_facet(),  # the publication year, so a year is a facet like any other
+        month=_facet(),  # YYYY-MM, what the date histogram counts; not offered as a filter
         data=fields.STORED,
     )
 
@@ -91,11 +96,25 @@ def article_document(article: Article, content_hash: str, file: str) -> dict[str
         "org": _facet_value(ents.organizations),
         "place": _facet_value(ents.places),
         "author": _facet_value(article.authors),
+        "source": _facet_value([article_source(article)]),
+        "year": str(published.year) if published else "",
+        "month": published.strftime("%Y-%m") if published else "",
         "data": json.dumps(data, ensure_ascii=False),
     }
     if published is not None:
         doc["published"] = published
     return doc
+
+
+def article_source(article: Article) -> str:
+    """Who published it: the dateline agency for wire copy, else the web site's host without `www.`."""
+    if article.dateline.agency:
+        return article.dateline.agency
+    try:
+        host = urlsplit(article.url).hostname if article.url else None
+    except ValueError:  # a malformed URL names no site
+        host = None
+    return host.removeprefix("www.") if host else ""
 
 
 def parse_published(value: str | None) -> datetime | None:

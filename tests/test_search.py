@@ -87,6 +87,20 @@ def test_hostile_queries_answer_or_fail_cleanly(corpus_index, hostile):
         assert result["total"] >= 0
 
 
+def test_a_query_part_whoosh_cannot_read_is_an_error_not_everything(corpus_index):
+    with pytest.raises(BadQuery):
+        run(corpus_index, "published:yesterday cocoa")
+    assert 0 < run(corpus_index, "published:1987 cocoa")["total"] < run(corpus_index, "cocoa")["total"] + 1
+
+
+def test_did_you_mean_suggests_real_words(corpus_index):
+    assert run(corpus_index, "cocao")["suggestion"] == "cocoa"
+    assert run(corpus_index, "presidnt reagan")["suggestion"] == "president reagan"
+    assert run(corpus_index, "Erdgan visti")["suggestion"] == "Erdogan visit"  # a swap of letters is one slip
+    assert run(corpus_index, "cocoa")["suggestion"] is None
+    assert run(corpus_index, "Ozal")["suggestion"] is None  # a rare name is not "corrected" to a common word
+
+
 @pytest.mark.parametrize(
     ("params", "name"),
     [({"q": "x" * 1001}, "q"), ({"page": "0"}, "page"), ({"page": "abc"}, "page"), ({"sort": "random"}, "sort")],

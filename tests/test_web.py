@@ -104,7 +104,7 @@ def test_markup_in_articles_and_queries_stays_text(hostile_index):
         assert "&lt;script&gt;" in html, url
     article_id = client.get("/api/search?q=Erdogan").get_json()["hits"][0]["id"]
     html = client.get(f"/articles/{article_id}").get_data(as_text=True)
-    assert "<script>" not in html and "&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;" in html
+    assert "<script>" not in html and "&lt;script&gt;alert(&#x27;body&#x27;)&lt;/script&gt;" in html
 
 
 def test_web_process_does_not_import_spacy():
@@ -114,3 +114,33 @@ def test_web_process_does_not_import_spacy():
     code = "import sys, wsgi; wsgi.app.test_client().get('/search'); print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_article_page_marks_the_query_words_to_the_last_paragraph(client):
+    article_id = client.get("/api/search?q=Erdogan").get_json()["hits"][0]["id"]
+    search_html = client.get("/search?q=drones").get_data(as_text=True)
+    assert f'href="/articles/{article_id}?q=drones"' in search_html  # the result link carries the query
+    html = client.get(f"/articles/{article_id}?q=drones OR Sochi").get_data(as_text=True)
+    body = html.split('<div class="body">')[1].split("</div>")[0]
+    assert '<mark class="match">drones</mark> to Ukraine' in body  # stemmed: `drones` and `drone` both match
+    assert 'the <mark class="match">drone</mark> sales would be discussed in <mark class="match">Sochi</mark>' in body
+    assert "<mark" not in client.get(f"/articles/{article_id}").get_data(as_text=True).split('<div class="body">')[1]
+
+
+def test_more_like_this_and_its_api(client):
+    article_id = client.get("/api/search?q=Erdogan").get_json()["hits"][0]["id"]
+    data = client.get(f"/api/articles/{article_id}/similar").get_json()
+    assert data == {"id": article_id, "similar": []}  # the seed index has one article: nothing else is like it
+    assert client.get("/api/articles/nope/similar").status_code == 404
+
+
+def test_did_you_mean_help_and_a_malformed_query(client):
+    html = client.get("/search?q=Erdgan+visti").get_data(as_text=True)
+    assert 'Did you mean <a href="/search?q=Erdogan+visit">Erdogan visit</a>?' in html
+    assert "Did you mean" not in client.get("/search?q=Erdogan").get_data(as_text=True)
+    assert "<details class=\"help\">" in html and "<summary>Search tips</summary>" in html
+    bad = client.get("/search?q=published:yesterday")
+    assert bad.status_code == 400
+    assert "q: the query could not be understood" in bad.get_data(as_text=True)
+    assert "Traceback" not in bad.get_data(as_text=True)
+    assert client.get("/api/search?q=published:yesterday").get_json()["error"]["message"].startswith("q:")

@@ -20,6 +20,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
+    # Saved searches live with the index they search, unless a test or a deployment puts them elsewhere.
+    saved_searches = app.config.get("SAVED_SEARCHES") or app.config["INDEX_DIR"] / "saved-searches.json"
+    app.config["SAVED_SEARCHES"] = Path(saved_searches)
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from archive.web import api, pages

@@ -1,23 +1,43 @@
-"""The JSON API: /api/search and /api/articles/<id>; errors are JSON with a status and a message."""
+"""The JSON API: search, facets, articles, entities, streamed export, and its OpenAPI description.
+
+Errors are JSON with a status and a message that names the parameter.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
-from archive.errors import ArchiveError, IndexMissing
-from archive.search import SearchRequest, get_article, search
+from archive.errors import ArchiveError, BadParameter, IndexMissing
+from archive.search import ENTITY_FACETS, EXPORT_COLUMNS, SearchRequest, entity, export, get_article, search, similar
 from archive.web.index_access import get_index
+from archive.web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
+
+
+def _search_request() -> SearchRequest:
+    return SearchRequest.from_params(request.args.get, request.args.getlist)
 
 
 @bp.get("/search")
 def api_search() -> Any:
     """Same JSON as `archive search --json`."""
-    search_request = SearchRequest.from_params(request.args.get, request.args.getlist)
-    return jsonify(search(get_index(), search_request))
+    return jsonify(search(get_index(), _search_request()))
+
+
+@bp.get("/facets")
+def api_facets() -> Any:
+    """Only the facet counts and the date histogram of a search (no hits)."""
+    result = search(get_index(), _search_request())
+    return jsonify({key: result[key] for key in ("total", "facets", "histogram")})
 
 
 @bp.get("/articles/<article_id>")
@@ -27,6 +47,57 @@ def api_article(article_id: str) -> Any:
     if article is None:
         return json_error(404, f"no article with id {article_id!r}")
     return jsonify(article)
+
+
+@bp.get("/articles/<article_id>/similar")
+def api_similar(article_id: str) -> Any:
+    """'More like this' for one article."""
+    ix = get_index()
+    if get_article(ix, article_id) is None:
+        return json_error(404, f"no article with id {article_id!r}")
+    return jsonify({"id": article_id, "similar": similar(ix, article_id)})
+
+
+@bp.get("/entities/<facet>/<path:value>")
+def api_entity(facet: str, value: str) -> Any:
+    """An entity's article count, coverage by month, co-occurring entities and latest articles."""
+    if facet not in ENTITY_FACETS:
+        raise BadParameter(f"must be one of {', '.join(ENTITY_FACETS)}", subject="facet")
+    summary = entity(get_index(), facet, value)
+    if not summary["total"]:
+        return json_error(404, f"no articles with {facet} {value!r}")
+    return jsonify(summary)
+
+
+@bp.get("/export")
+def api_export() -> Any:
+    """The whole result set, streamed as CSV or JSON Lines (entities, countries and topics included)."""
+    fmt = request.args.get("format", "csv")
+    if fmt not in EXPORT_FORMATS:
+        raise BadParameter(f"must be one of {', '.join(EXPORT_FORMATS)}", subject="format")
+    rows = export(get_index(), _search_request())
+    body = _csv(rows) if fmt == "csv" else (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    headers = {"Content-Disposition": f'attachment; filename="archive-export.{fmt}"'}
+    return Response(body, mimetype=EXPORT_FORMATS[fmt], headers=headers)
+
+
+def _csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """CSV a line at a time; lists become `a; b; c` so each article stays one row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        writer.writerow(["; ".join(v) if isinstance(v, list) else v for v in (row[c] for c in EXPORT_COLUMNS)])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+@bp.get("/openapi.json")
+def api_openapi() -> Any:
+    """The OpenAPI 3 description of this API."""
+    return jsonify(openapi_document())
 
 
 @bp.errorhandler(ArchiveError)

@@ -1,17 +1,29 @@
-"""The HTML pages: search with facets, and the article page. Plain links and forms: no JavaScript needed."""
+"""The HTML pages: search with facets and dates, articles, entities, saved searches. No JavaScript needed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from archive.errors import ArchiveError, IndexMissing
 from archive.labels import country_flag, country_name, topic_label
-from archive.search import SearchRequest, get_article, search
+from archive.search import (
+    FACET_LIMIT,
+    SearchRequest,
+    count_since,
+    entity,
+    get_article,
+    marked_body,
+    search,
+    similar,
+)
 from archive.store import FACETS
+from archive.web import saved
 from archive.web.api import json_error
 from archive.web.index_access import get_index
 
@@ -24,7 +36,20 @@ FACET_TITLES = {
     "org": "Organisations",
     "place": "Places",
     "author": "Authors",
+    "source": "Sources",
+    "year": "Years",
 }
+ENTITY_TITLES = {
+    "country": "Country",
+    "topic": "Topic",
+    "person": "Person",
+    "org": "Organisation",
+    "place": "Place",
+    "author": "Author",
+    "source": "Source",
+}
+# Keys that describe a search; paging and "show all" are how it is looked at, not what it is.
+SEARCH_KEYS = ("q", *FACETS, "from", "to", "sort")
 
 
 @bp.get("/")
@@ -34,7 +59,7 @@ def home() -> Any:
 
 @bp.get("/search")
 def search_page() -> Any:
-    """Query box, facet sidebar with counts, and a page of highlighted hits."""
+    """Query box, facet sidebar with counts, date histogram, and a page of highlighted hits."""
     args = request.args
     try:
         search_request = SearchRequest.from_params(args.get, args.getlist)
@@ -43,19 +68,97 @@ def search_page() -> Any:
         return render_template("search.html", result=None, message=exc.message, args=args), 503
     except ArchiveError as exc:
         return render_template("search.html", result=None, message=exc.message, args=args), 400
-    return render_template("search.html", result=result, message=None, args=args)
+    return render_template("search.html", result=result, message=None, args=args, FACET_LIMIT=FACET_LIMIT)
 
 
 @bp.get("/articles/<article_id>")
 def article_page(article_id: str) -> Any:
-    """One article with its metadata, entities, countries and topics, and why each was given."""
+    """One article, the query's words marked in it, its entities linked to their pages, and similar stories."""
     try:
-        article = get_article(get_index(), article_id)
+        ix = get_index()
+        article = get_article(ix, article_id)
     except IndexMissing:
         abort(404)
     if article is None:
         abort(404, f"No article with id {article_id}.")
-    return render_template("article.html", article=article)
+    q = request.args.get("q", "")[:1000]
+    paragraphs = zip(article["body"].split("\n\n"), marked_body(ix, q, article["body"]), strict=True)
+    return render_template(
+        "article.html", article=article, paragraphs=list(paragraphs), q=q, similar=similar(ix, article_id)
+    )
+
+
+@bp.get("/entities/<facet>/<path:value>")
+def entity_page(facet: str, value: str) -> Any:
+    """A person, organisation, country, topic…: how much, when, with whom, and the latest stories."""
+    if facet not in ENTITY_TITLES:
+        abort(404, f"No entity pages for {facet!r}.")
+    try:
+        summary = entity(get_index(), facet, value)
+    except IndexMissing:
+        abort(404)
+    if not summary["total"]:
+        abort(404, f"No articles about {facet_label(facet, value)}.")
+    return render_template("entity.html", entity=summary, title=ENTITY_TITLES[facet])
+
+
+@bp.get("/saved")
+def saved_page() -> Any:
+    """Saved searches, each with how many matching articles arrived since it was last opened."""
+    ix = get_index()
+    rows = []
+    for entry in saved.load(saved_path()):
+        params = entry["params"]
+        try:
+            search_request = SearchRequest.from_params(dict(params).get, _getlist(params))
+            new = count_since(ix, search_request, datetime.fromisoformat(entry["last_opened"]))
+        except ArchiveError:
+            new = None  # a search saved before its syntax was refused still lists, to be deleted
+        rows.append({**entry, "new": new})
+    return render_template("saved.html", rows=rows[::-1])
+
+
+@bp.post("/saved")
+def save_search() -> Any:
+    """Save the search the form carries (POST, then back to the list)."""
+    form = request.form
+    search_request = SearchRequest.from_params(form.get, form.getlist)  # refuses what search would refuse
+    name = (form.get("name") or "").strip()[: saved.MAX_NAME_CHARS] or describe(search_request)
+    saved.add(saved_path(), name, search_request.params())
+    return redirect(url_for("pages.saved_page"), code=303)
+
+
+@bp.get("/saved/<entry_id>")
+def open_saved(entry_id: str) -> Any:
+    """Open a saved search: from now on only later articles count as new."""
+    entry = saved.touch(saved_path(), entry_id)
+    if entry is None:
+        abort(404, "No such saved search.")
+    return redirect(url_for("pages.search_page") + "?" + urlencode(entry["params"]), code=303)
+
+
+@bp.post("/saved/<entry_id>/delete")
+def delete_saved(entry_id: str) -> Any:
+    if not saved.remove(saved_path(), entry_id):
+        abort(404, "No such saved search.")
+    return redirect(url_for("pages.saved_page"), code=303)
+
+
+def _getlist(pairs: list[tuple[str, str]]) -> Callable[[str], list[str]]:
+    return lambda name: [value for key, value in pairs if key == name]
+
+
+def saved_path() -> Any:
+    return current_app.config["SAVED_SEARCHES"]
+
+
+def describe(search_request: SearchRequest) -> str:
+    """A readable default name for a saved search: its words, filters and dates."""
+    parts = [f"“{search_request.q}”"] if search_request.q else []
+    parts += [facet_label(f, v) for f, values in search_request.filters.items() for v in values]
+    if search_request.date_from or search_request.date_to:
+        parts.append(f"{search_request.date_from or '…'} to {search_request.date_to or '…'}")
+    return ", ".join(parts) or "Everything"
 
 
 def facet_label(facet: str, value: str) -> str:
@@ -67,25 +170,85 @@ def facet_label(facet: str, value: str) -> str:
     return value
 
 
+def _pairs(drop: tuple[str, ...] = ("page",)) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in request.args.items(multi=True) if k not in drop]
+
+
+def _search_url(pairs: list[tuple[str, str]]) -> str:
+    return url_for("pages.search_page") + ("?" + urlencode(pairs) if pairs else "")
+
+
 def toggle_url(facet: str, value: str) -> str:
     """The current search with `value` added to or removed from `facet`, back on page 1."""
-    pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    pairs = _pairs()
     if (facet, value) in pairs:
         pairs.remove((facet, value))
     else:
         pairs.append((facet, value))
-    return url_for("pages.search_page") + ("?" + urlencode(pairs) if pairs else "")
+    return _search_url(pairs)
+
+
+def dates_url(date_from: str | None, date_to: str | None) -> str:
+    """The current search narrowed to a date range (a histogram bar), or with the range cleared."""
+    pairs = _pairs(("page", "from", "to"))
+    pairs += [(k, v) for k, v in (("from", date_from), ("to", date_to)) if v]
+    return _search_url(pairs)
+
+
+def bin_link(bin_: dict[str, Any]) -> str:
+    """A histogram bar's link: the current search narrowed to that month or year."""
+    return dates_url(bin_["from"], bin_["to"])
+
+
+def entity_bin_link(facet: str, value: str) -> Callable[[dict[str, Any]], str]:
+    """An entity chart's bar links: a search for that entity in that month or year."""
+    return lambda bin_: url_for("pages.search_page") + "?" + urlencode(
+        [(facet, value), ("from", bin_["from"]), ("to", bin_["to"])]
+    )
 
 
 def page_url(page: int) -> str:
     """The current search on another page."""
-    pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "page"] + [("page", str(page))]
-    return url_for("pages.search_page") + "?" + urlencode(pairs)
+    return _search_url([*_pairs(), ("page", str(page))])
+
+
+def query_url(q: str) -> str:
+    """The current search with other words (the 'did you mean' link)."""
+    return _search_url([*_pairs(("page", "q")), ("q", q)])
+
+
+def export_url(fmt: str) -> str:
+    """The whole result set of the current search as a file."""
+    return url_for("api.api_export") + "?" + urlencode([*_pairs(("page", "expand", "format")), ("format", fmt)])
 
 
 def filter_url(facet: str, value: str) -> str:
-    """A new search filtered to one value (links from the article page)."""
+    """A new search filtered to one value."""
     return url_for("pages.search_page") + "?" + urlencode([(facet, value)])
+
+
+def entity_url(facet: str, value: str) -> str:
+    """The entity page for a facet value, or a filtered search where there are no such pages (years)."""
+    if facet in ENTITY_TITLES:
+        return url_for("pages.entity_page", facet=facet, value=value)
+    return filter_url(facet, value)
+
+
+def article_url(article_id: str, q: str = "") -> str:
+    """An article, carrying the query so its words are marked there."""
+    return url_for("pages.article_page", article_id=article_id, **({"q": q} if q else {}))
+
+
+def month_label(label: str) -> str:
+    """`1987-03` -> `Mar 1987`; a year stays a year."""
+    if len(label) == 7:
+        return date(int(label[:4]), int(label[5:]), 1).strftime("%b %Y")
+    return label
+
+
+def search_fields() -> list[tuple[str, str]]:
+    """The current search's parameters, for forms that carry it (save, dates, sort)."""
+    return [(k, v) for k, v in request.args.items(multi=True) if k in SEARCH_KEYS]
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -93,13 +256,23 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         facet_label=facet_label,
         toggle_url=toggle_url,
+        dates_url=dates_url,
+        bin_link=bin_link,
+        entity_bin_link=entity_bin_link,
         page_url=page_url,
+        query_url=query_url,
+        export_url=export_url,
         filter_url=filter_url,
+        entity_url=entity_url,
+        article_url=article_url,
+        month_label=month_label,
+        search_fields=search_fields,
         country_name=country_name,
         country_flag=country_flag,
         topic_label=topic_label,
         FACETS=FACETS,
         FACET_TITLES=FACET_TITLES,
+        ENTITY_TITLES=ENTITY_TITLES,
     )
 
     @app.errorhandler(HTTPException)
@@ -108,3 +281,9 @@ def register_template_helpers(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return json_error(status, exc.description or exc.name)
         return render_template("error.html", status=status, message=exc.description or exc.name), status
+
+    @app.errorhandler(ArchiveError)
+    def archive_error(exc: ArchiveError) -> Any:
+        """A bad parameter on a page (a saved-search form) is a message, not a stack trace."""
+        status = 503 if isinstance(exc, IndexMissing) else 400
+        return render_template("error.html", status=status, message=exc.message), status

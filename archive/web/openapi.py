@@ -1,0 +1,154 @@
+"""The OpenAPI 3 description of the JSON API, written by hand next to the code it describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archive.search import ENTITY_FACETS, EXPORT_COLUMNS, MAX_PAGE, SORTS
+from archive.store import FACETS
+
+FACET_HELP = {
+    "country": "ISO 3166 code, e.g. TR (case-insensitive)",
+    "topic": "IPTC Media Topic slug, e.g. politics",
+    "person": "person name as the facet lists it",
+    "org": "organisation name",
+    "place": "place name",
+    "author": "author name",
+    "source": "the dateline's agency (Reuters) or a web page's site (example.com)",
+    "year": "publication year, four digits",
+}
+
+
+def _search_parameters() -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = [
+        {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 1000},
+         "description": "Whoosh query syntax: words ANDed, \"phrases\", OR, NOT, field:value, wildcards*"},
+    ]  # fmt: skip
+    for facet in FACETS:
+        params.append({
+            "name": facet, "in": "query", "style": "form", "explode": True,
+            "schema": {"type": "array", "items": {"type": "string"}, "maxItems": 50},
+            "description": f"{FACET_HELP[facet]}; repeat for any of several (OR); different facets all apply (AND)",
+        })  # fmt: skip
+    return [
+        *params,
+        {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"},
+         "description": "published on or after this day (YYYY-MM-DD); undated articles drop out"},
+        {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"},
+         "description": "published on or before this day (YYYY-MM-DD)"},
+        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
+        {"name": "expand", "in": "query", "style": "form", "explode": True,
+         "schema": {"type": "array", "items": {"type": "string", "enum": list(FACETS)}},
+         "description": "list every value of these facets instead of the top 25"},
+    ]  # fmt: skip
+
+
+def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+LIST_KEYS = ("authors", "countries", "topics", "people", "organizations", "places")
+ERROR = {"$ref": "#/components/schemas/Error"}
+ERRORS = {
+    "400": {"$ref": "#/components/responses/BadRequest"},
+    "503": {"$ref": "#/components/responses/NoIndex"},
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole document; built on request so it always lists the current facets."""
+    article_id = {"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    entity_params = [
+        {"name": "facet", "in": "path", "required": True, "schema": {"type": "string", "enum": list(ENTITY_FACETS)}},
+        {"name": "value", "in": "path", "required": True, "schema": {"type": "string"}},
+    ]
+    counts = {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "News archive API",
+            "version": "1",
+            "description": "Search, facets, articles, entities and export over the local news archive.",
+        },
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "Search: one page of hits, facet counts over the whole result set, a date histogram",
+                "parameters": _search_parameters(),
+                "responses": {"200": _json("Results", {"$ref": "#/components/schemas/SearchResult"}), **ERRORS},
+            }},
+            "/api/facets": {"get": {
+                "summary": "Only the facet counts and date histogram of a search",
+                "parameters": _search_parameters(),
+                "responses": {"200": _json("Facets", {"type": "object", "properties": {
+                    "total": {"type": "integer"}, "facets": counts,
+                    "histogram": {"$ref": "#/components/schemas/Histogram"}}}), **ERRORS},
+            }},
+            "/api/export": {"get": {
+                "summary": "Every article of a search (not one page), streamed",
+                "parameters": [
+                    *_search_parameters(),
+                    {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv", "jsonl"],
+                                                                 "default": "csv"}},
+                ],
+                "responses": {"200": {"description": "One row or line per article", "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/x-ndjson": {"schema": {"$ref": "#/components/schemas/ExportRow"}}}}, **ERRORS},
+            }},
+            "/api/articles/{article_id}": {"get": {
+                "summary": "One article as extracted and enriched, with when it was indexed",
+                "parameters": [article_id],
+                "responses": {"200": _json("The article", {"type": "object"}),
+                              "404": {"$ref": "#/components/responses/NotFound"}},
+            }},
+            "/api/articles/{article_id}/similar": {"get": {
+                "summary": "More like this: articles sharing the most telling words",
+                "parameters": [article_id],
+                "responses": {"200": _json("Similar articles", {"type": "object", "properties": {
+                    "id": {"type": "string"}, "similar": {"type": "array", "items": {"type": "object"}}}}),
+                    "404": {"$ref": "#/components/responses/NotFound"}},
+            }},
+            "/api/entities/{facet}/{value}": {"get": {
+                "summary": "A person, organisation, country, topic, place, author or source",
+                "parameters": entity_params,
+                "responses": {"200": _json("The entity", {"type": "object", "properties": {
+                    "facet": {"type": "string"}, "value": {"type": "string"}, "total": {"type": "integer"},
+                    "histogram": {"$ref": "#/components/schemas/Histogram"}, "cooccurring": counts,
+                    "latest": {"type": "array", "items": {"type": "object"}}}}),
+                    "404": {"$ref": "#/components/responses/NotFound"}, **ERRORS},
+            }},
+            "/api/openapi.json": {"get": {
+                "summary": "This document",
+                "responses": {"200": _json("OpenAPI 3 document", {"type": "object"})},
+            }},
+        },
+        "components": {
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "properties": {"status": {"type": "integer"}, "message": {"type": "string"}}}}},
+                "Histogram": {"type": "object", "properties": {
+                    "interval": {"type": "string", "enum": ["month", "year"]},
+                    "bins": {"type": "array", "items": {"type": "object", "properties": {
+                        "label": {"type": "string"}, "from": {"type": "string", "format": "date"},
+                        "to": {"type": "string", "format": "date"}, "count": {"type": "integer"}}}},
+                    "undated": {"type": "integer"}}},
+                "SearchResult": {"type": "object", "properties": {
+                    "query": {"type": "string"}, "filters": {"type": "object"},
+                    "from": {"type": "string", "nullable": True}, "to": {"type": "string", "nullable": True},
+                    "sort": {"type": "string"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
+                    "total": {"type": "integer"}, "hits": {"type": "array", "items": {"type": "object"}},
+                    "facets": counts, "histogram": {"$ref": "#/components/schemas/Histogram"},
+                    "suggestion": {"type": "string", "nullable": True,
+                                   "description": "did you mean: the query with unknown words corrected"}}},
+                "ExportRow": {"type": "object", "properties": {
+                    key: {"type": "array", "items": {"type": "string"}} if key in LIST_KEYS
+                    else {"type": "string", "nullable": True} for key in EXPORT_COLUMNS}},
+            },
+            "responses": {
+                "BadRequest": _json("A parameter is wrong; the message names it", ERROR),
+                "NotFound": _json("No such thing", ERROR),
+                "NoIndex": _json("No index has been built yet", ERROR),
+            },
+        },
+    }  # fmt: skip
+

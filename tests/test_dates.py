@@ -1,0 +1,66 @@
+"""Dates on the real corpus index (Reuters is dated 1987, the seed is not): from/to, the histogram, bad dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.errors import BadParameter
+from archive.search import SearchRequest, search
+from archive.store import open_index
+
+
+def run(index_dir, q="", **params):
+    single = {k: v for k, v in params.items() if isinstance(v, str)}
+    request = SearchRequest.from_params({"q": q, **single}.get, lambda name: list(params.get(name, [])))
+    return search(open_index(index_dir), request)
+
+
+def test_from_to_keeps_only_that_range_and_drops_undated(corpus_index):
+    everything = run(corpus_index, sort="oldest")
+    march = run(corpus_index, sort="oldest", **{"from": "1987-03-01", "to": "1987-03-31"})
+    assert 0 < march["total"] < everything["total"]
+    assert all("1987-03-01" <= h["published"][:10] <= "1987-03-31" for h in march["hits"])
+    assert march["histogram"]["undated"] == 0
+    newest = run(corpus_index, sort="newest", **{"to": "1987-03-31"})
+    assert newest["hits"][0]["published"][:10] <= "1987-03-31"
+    since = run(corpus_index, **{"from": "1987-04-01"})
+    assert since["total"] + march["total"] < everything["total"]
+
+
+def test_histogram_counts_every_match_by_month_with_undated_apart(corpus_index):
+    result = run(corpus_index, "oil")
+    hist = result["histogram"]
+    assert hist["interval"] == "month"
+    assert sum(b["count"] for b in hist["bins"]) + hist["undated"] == result["total"]
+    labels = [b["label"] for b in hist["bins"]]
+    assert labels == sorted(labels) and labels[0].startswith("1987-")
+    april = next(b for b in hist["bins"] if b["label"] == "1987-04")
+    assert (april["from"], april["to"]) == ("1987-04-01", "1987-04-30")
+    narrowed = run(corpus_index, "oil", **{"from": april["from"], "to": april["to"]})
+    assert narrowed["total"] == april["count"]
+    assert run(corpus_index, "Erdogan")["histogram"] == {"interval": "month", "bins": [], "undated": 1}
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [({"from": "1987-13-01"}, "from"), ({"from": "yesterday"}, "from"), ({"to": "87-03-01"}, "to"),
+     ({"from": "1987-04-01", "to": "1987-03-01"}, "to")],
+)
+def test_bad_dates_are_named(params, name):
+    with pytest.raises(BadParameter) as caught:
+        SearchRequest.from_params(params.get, lambda _: [])
+    assert caught.value.message.startswith(f"{name}: ")
+
+
+def test_search_page_histogram_bars_link_and_say_their_counts(corpus_index):
+    from archive.web import create_app
+
+    client = create_app({"INDEX_DIR": corpus_index}).test_client()
+    html = client.get("/search?q=oil").get_data(as_text=True)
+    assert '<svg viewBox="0 0 640 120" role="group" aria-label="Matching articles by month' in html
+    assert 'href="/search?q=oil&amp;from=1987-04-01&amp;to=1987-04-30" aria-label="Apr 1987: ' in html
+    assert "undated, not shown" in html
+    narrowed = client.get("/search?q=oil&from=1987-04-01&to=1987-04-30").get_data(as_text=True)
+    assert 'value="1987-04-01"' in narrowed and 'aria-label="Remove date filter"' in narrowed
+    bad = client.get("/api/search?from=1987-02-30")
+    assert bad.status_code == 400 and bad.get_json()["error"]["message"].startswith("from:")

@@ -1,0 +1,80 @@
+"""Facets on the real corpus index: multi-select counts that ignore their own selection, new facets, show all."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.errors import BadParameter
+from archive.search import FACET_LIMIT, SearchRequest, search
+from archive.store import open_index
+
+
+def run(index_dir, q="", **params):
+    single = {k: v for k, v in params.items() if isinstance(v, str)}
+    request = SearchRequest.from_params({"q": q, **single}.get, lambda name: list(params.get(name, [])))
+    return search(open_index(index_dir), request)
+
+
+def test_a_facets_counts_ignore_its_own_selection(corpus_index):
+    plain = run(corpus_index, "oil")
+    us = run(corpus_index, "oil", country=["US"])
+    assert us["facets"]["country"] == plain["facets"]["country"]  # other countries stay visible and countable
+    assert us["total"] == plain["facets"]["country"]["US"]
+    # other facets are counted over the selection
+    assert us["facets"]["topic"] != plain["facets"]["topic"]
+    assert max(us["facets"]["topic"].values()) <= us["total"]
+
+
+def test_two_countries_or_and_a_topic_and(corpus_index):
+    plain = run(corpus_index, "oil")["facets"]["country"]
+    both = run(corpus_index, "oil", country=["US", "GB"])
+    assert max(plain["US"], plain["GB"]) < both["total"] <= plain["US"] + plain["GB"]
+    assert both["facets"]["country"]["US"] == plain["US"] and both["facets"]["country"]["GB"] == plain["GB"]
+    topic = next(iter(both["facets"]["topic"]))
+    narrowed = run(corpus_index, "oil", country=["US", "GB"], topic=[topic])
+    assert narrowed["total"] == both["facets"]["topic"][topic] < both["total"]
+    # the country counts now obey the topic (AND across facets) but still not the country selection
+    assert narrowed["facets"]["country"]["US"] <= plain["US"]
+    assert sum(1 for h in narrowed["hits"] if {"US", "GB"} & set(h["countries"])) == len(narrowed["hits"])
+
+
+def test_source_and_year_facets(corpus_index):
+    everything = run(corpus_index)
+    assert everything["facets"]["source"]["Reuters"] > 17_000
+    dated_1987 = everything["facets"]["year"]["1987"]
+    year = run(corpus_index, year=["1987"])
+    assert year["total"] == dated_1987 < everything["total"]  # the seed is undated
+    assert all(h["published"].startswith("1987") for h in year["hits"])
+    assert run(corpus_index, source=["Reuters"], q="Erdogan")["total"] == 1
+
+
+def test_show_all_lifts_the_limit_for_one_facet(corpus_index):
+    limited = run(corpus_index, "oil")
+    assert len(limited["facets"]["person"]) == FACET_LIMIT
+    expanded = run(corpus_index, "oil", expand=["person"])
+    assert len(expanded["facets"]["person"]) > FACET_LIMIT
+    assert len(expanded["facets"]["org"]) == FACET_LIMIT
+
+
+@pytest.mark.parametrize(("name", "value"), [("year", "87"), ("expand", "colour")])
+def test_bad_facet_parameters_are_named(name, value):
+    with pytest.raises(BadParameter) as caught:
+        SearchRequest.from_params({}.get, lambda n: [value] if n == name else [])
+    assert caught.value.message.startswith(f"{name}: ")
+
+
+def test_search_page_multi_select_show_all_and_chips(corpus_index):
+    from archive.web import create_app
+
+    client = create_app({"INDEX_DIR": corpus_index}).test_client()
+    html = client.get("/search?q=oil&country=US&country=GB").get_data(as_text=True)
+    assert html.count('aria-current="true"') == 2  # both ticked in the sidebar
+    assert 'aria-label="Remove filter Countries: 🇺🇸 United States"' in html
+    assert 'href="/search?q=oil&amp;country=GB"' in html  # unticking one keeps the other
+    assert "Show all countries" in html and "expand=country" in html
+    expanded = client.get("/search?q=oil&country=US&country=GB&expand=country").get_data(as_text=True)
+    facet = expanded.split('id="facet-country"')[1].split("</section>")[0]
+    assert facet.count("<li>") > FACET_LIMIT and "Show fewer" in facet
+    api = client.get("/api/search?q=oil&country=US&country=GB&source=Reuters&year=1987").get_json()
+    assert api["filters"] == {"country": ["US", "GB"], "source": ["Reuters"], "year": ["1987"]}
+    assert client.get("/api/search?year=nineteen").get_json()["error"]["message"].startswith("year:")

@@ -1,0 +1,68 @@
+"""Saved searches on a small index built by the real CLI: save, count what is new since last opened, open, delete."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli import main
+from archive.web import create_app
+
+STORY = "{headline}\n\nANKARA (Reuters) - {body}\n"
+
+
+def index(folder: Path, index_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["index", "--index", str(index_dir), str(folder)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture()
+def archive(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "one.txt").write_text(STORY.format(headline="Cocoa prices rise", body="Cocoa prices rose in Ghana."))
+    (folder / "two.txt").write_text(STORY.format(headline="Wheat harvest", body="The wheat harvest was poor."))
+    index_dir = tmp_path / "index"
+    index(folder, index_dir)
+    return folder, index_dir
+
+
+def test_save_then_new_articles_are_counted_until_opened(archive):
+    folder, index_dir = archive
+    client = create_app({"INDEX_DIR": index_dir}).test_client()
+    response = client.post("/saved", data={"q": "cocoa", "name": "Cocoa watch", "sort": "newest"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/saved")
+    stored = json.loads((index_dir / "saved-searches.json").read_text())
+    assert stored[0]["name"] == "Cocoa watch" and stored[0]["params"] == [["q", "cocoa"], ["sort", "newest"]]
+    html = client.get("/saved").get_data(as_text=True)
+    assert "Cocoa watch" in html and "nothing new" in html
+
+    (folder / "three.txt").write_text(STORY.format(headline="Cocoa exports", body="Ghana cocoa exports grew."))
+    (folder / "four.txt").write_text(STORY.format(headline="Wheat again", body="More wheat, no beans."))
+    index(folder, index_dir)
+    html = client.get("/saved").get_data(as_text=True)
+    assert "1 new" in html  # the cocoa story, not the wheat one
+
+    opened = client.get(f"/saved/{stored[0]['id']}")
+    assert opened.status_code == 303 and opened.headers["Location"] == "/search?q=cocoa&sort=newest"
+    assert "nothing new" in client.get("/saved").get_data(as_text=True)
+
+    deleted = client.post(f"/saved/{stored[0]['id']}/delete")
+    assert deleted.status_code == 303
+    assert "No saved searches yet" in client.get("/saved").get_data(as_text=True)
+    assert client.post(f"/saved/{stored[0]['id']}/delete").status_code == 404
+
+
+def test_default_name_filters_and_a_bad_search_is_refused(archive, tmp_path):
+    _, index_dir = archive
+    path = tmp_path / "elsewhere.json"
+    client = create_app({"INDEX_DIR": index_dir, "SAVED_SEARCHES": path}).test_client()
+    client.post("/saved", data={"q": "ghana", "country": "gh", "from": "1987-01-01"})
+    assert json.loads(path.read_text())[0]["name"] == "“ghana”, 🇬🇭 Ghana, 1987-01-01 to …"
+    refused = client.post("/saved", data={"q": "ghana", "to": "someday"})
+    assert refused.status_code == 400 and "to: invalid parameter" in refused.get_data(as_text=True)
+    assert len(json.loads(path.read_text())) == 1
+    assert client.get("/saved/nope").status_code == 404
