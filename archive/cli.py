@@ -200,12 +200,25 @@ def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: f
 @click.option("--org", multiple=True, help="Organisation name (repeatable).")
 @click.option("--place", multiple=True, help="Place name (repeatable).")
 @click.option("--author", multiple=True, help="Author name (repeatable).")
+@click.option("--source", multiple=True, help="Agency (Reuters) or web site (example.com) (repeatable).")
+@click.option("--year", multiple=True, help="Publication year, e.g. 1987 (repeatable).")
+@click.option("--from", "date_from", default=None, help="Published on or after this day (YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, help="Published on or before this day (YYYY-MM-DD).")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
 @click.option("--page", type=click.IntRange(1, 10_000), default=1)
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as GET /api/search.")
 @index_option
 @clean_errors
-def search_command(query: str, as_json: bool, index_dir: Path | None, sort: str, page: int, **filters: Any) -> None:
+def search_command(
+    query: str,
+    as_json: bool,
+    index_dir: Path | None,
+    sort: str,
+    page: int,
+    date_from: str | None,
+    date_to: str | None,
+    **filters: Any,
+) -> None:
     """Search the archive (Whoosh query syntax: AND by default, "phrases", OR, NOT, field:value)."""
     from archive.search import SearchRequest, search
     from archive.store import open_index
@@ -213,7 +226,8 @@ def search_command(query: str, as_json: bool, index_dir: Path | None, sort: str,
     settings = Settings.from_env(index_dir=index_dir)
     params: dict[str, list[str]] = {k: list(v) for k, v in filters.items()}
     request = SearchRequest.from_params(
-        {"q": query, "sort": sort, "page": str(page)}.get, lambda name: params.get(name, [])
+        {"q": query, "sort": sort, "page": str(page), "from": date_from, "to": date_to}.get,
+        lambda name: params.get(name, []),
     )
     result = search(open_index(settings.index_dir), request)
     if as_json:

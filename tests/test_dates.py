@@ -64,3 +64,20 @@ def test_search_page_histogram_bars_link_and_say_their_counts(corpus_index):
     assert 'value="1987-04-01"' in narrowed and 'aria-label="Remove date filter"' in narrowed
     bad = client.get("/api/search?from=1987-02-30")
     assert bad.status_code == 400 and bad.get_json()["error"]["message"].startswith("from:")
+
+
+def test_cli_search_takes_dates_source_and_year(corpus_index):
+    import json
+
+    from click.testing import CliRunner
+
+    from archive.cli import main
+
+    args = ["search", "oil", "--from", "1987-04-01", "--to", "1987-04-30", "--source", "Reuters", "--year", "1987"]
+    result = CliRunner().invoke(main, [*args, "--json", "--index", str(corpus_index)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["from"] == "1987-04-01" and data["filters"] == {"source": ["Reuters"], "year": ["1987"]}
+    assert data["total"] == run(corpus_index, "oil", **{"from": "1987-04-01", "to": "1987-04-30"})["total"] > 0
+    bad = CliRunner().invoke(main, ["search", "oil", "--from", "April", "--index", str(corpus_index)])
+    assert bad.exit_code != 0 and "from: invalid parameter" in bad.output
