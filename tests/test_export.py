@@ -56,3 +56,13 @@ def test_search_page_links_to_the_export_of_the_same_search(client):
     html = client.get("/search?q=oil&country=US&page=2").get_data(as_text=True)
     assert 'href="/api/export?q=oil&amp;country=US&amp;format=csv"' in html
     assert 'href="/api/export?q=oil&amp;country=US&amp;format=jsonl"' in html
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_defused():
+    from archive.web.api import _csv
+
+    row = dict.fromkeys(EXPORT_COLUMNS, "")
+    row |= {"headline": '=HYPERLINK("http://evil.example","click")', "people": ["@Ann", "Bo"], "place": "Ankara"}
+    parsed = list(csv.DictReader(io.StringIO("".join(_csv(iter([row]))))))
+    assert parsed[0]["headline"].startswith("'=HYPERLINK")
+    assert parsed[0]["people"] == "'@Ann; Bo" and parsed[0]["place"] == "Ankara"

@@ -20,6 +20,7 @@ from archive.web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 
 
@@ -87,11 +88,19 @@ def _csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
-        writer.writerow(["; ".join(v) if isinstance(v, list) else v for v in (row[c] for c in EXPORT_COLUMNS)])
+        writer.writerow([_cell(row[column]) for column in EXPORT_COLUMNS])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell; text a spreadsheet would run as a formula (`=HYPERLINK(…)`) gets a leading apostrophe."""
+    text = "; ".join(value) if isinstance(value, list) else value
+    if isinstance(text, str) and text[:1] in FORMULA_STARTS:
+        return "'" + text
+    return text
 
 
 @bp.get("/openapi.json")
