@@ -62,9 +62,21 @@ def make_schema() -> fields.Schema:
 
 
 def open_index(index_dir: Path, *, create: bool = False) -> index.Index:
-    """Open the index, creating the directory and an empty index when asked to."""
+    """Open the index, creating the directory and an empty index when asked to (the indexer does).
+
+    The indexer's open also adds keyword fields the schema gained since the index was made, so
+    writing to an older index works; its older articles get the new values when re-indexed.
+    """
     if index.exists_in(str(index_dir)):
-        return index.open_dir(str(index_dir))
+        ix = index.open_dir(str(index_dir))
+        missing = [(name, field) for name, field in make_schema().items() if name not in ix.schema]
+        missing = [(name, field) for name, field in missing if isinstance(field, fields.KEYWORD)]
+        if create and missing:
+            with ix.writer() as writer:
+                for name, field in missing:
+                    writer.add_field(name, field)
+            ix = index.open_dir(str(index_dir))
+        return ix
     if not create:
         raise IndexMissing(subject=str(index_dir))
     index_dir.mkdir(parents=True, exist_ok=True)

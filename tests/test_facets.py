@@ -78,3 +78,20 @@ def test_search_page_multi_select_show_all_and_chips(corpus_index):
     api = client.get("/api/search?q=oil&country=US&country=GB&source=Reuters&year=1987").get_json()
     assert api["filters"] == {"country": ["US", "GB"], "source": ["Reuters"], "year": ["1987"]}
     assert client.get("/api/search?year=nineteen").get_json()["error"]["message"].startswith("year:")
+
+
+def test_an_index_made_before_source_and_year_still_searches_and_takes_new_articles(tmp_path):
+    from whoosh import fields, index
+
+    from archive.article import Article, Dateline
+    from archive.store import make_schema, write_articles
+
+    kept = {n: f for n, f in make_schema().items() if n not in ("source", "year", "month") and "spell_" not in n}
+    old = fields.Schema(**kept)
+    index.create_in(str(tmp_path), old)
+    assert run(tmp_path)["facets"]["source"] == {}  # reading an old index: the new facets are empty, not an error
+    ix = open_index(tmp_path, create=True)  # what the indexer does: the new fields are added
+    article = Article(source="a.txt", body="Cocoa rose.", headline="Cocoa", dateline=Dateline(agency="Reuters"))
+    with ix.writer() as writer:
+        write_articles(writer, [(article, "hash", "a.txt")])
+    assert run(tmp_path, "cocoa", source=["Reuters"])["total"] == 1
