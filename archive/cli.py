@@ -150,6 +150,24 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -
         sys.exit(1)
 
 
+@main.command()
+@index_option
+@clean_errors
+def retag(index_dir: Path | None) -> None:
+    """Recompute every indexed article's topics from the topic terms (<index>/topics.toml over the bundled ones).
+
+    Run it after editing topics.toml: sources are not re-read and NER does not run again.
+    """
+    from archive.ingest.retag import retag as retag_index
+
+    settings = Settings.from_env(index_dir=index_dir)
+    started = time.monotonic()
+    count = retag_index(settings.index_dir)
+    err.print(
+        f"{count} articles re-tagged in {time.monotonic() - started:.1f}s -> {settings.index_dir}", highlight=False
+    )
+
+
 @main.command("watch")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
 @index_option

@@ -88,3 +88,13 @@ def test_search_json_is_the_api_shape(seed_index):
 def test_search_without_an_index_says_so(tmp_path):
     result = invoke("search", "x", "--index", str(tmp_path / "none"))
     assert result.exit_code == 1 and "run `archive index PATH` first" in result.output
+
+
+def test_retag_applies_an_edited_topics_file(tmp_path):
+    index_dir = tmp_path / "index"
+    assert invoke("index", "--index", str(index_dir), str(SEED)).exit_code == 0
+    (index_dir / "topics.toml").write_text('[diplomacy]\nlabel = "diplomacy"\nterms = ["talks=30", "Sochi=30"]\n')
+    result = invoke("retag", "--index", str(index_dir))
+    assert result.exit_code == 0 and "1 articles re-tagged" in result.output
+    data = json.loads(invoke("search", "Erdogan", "--json", "--index", str(index_dir)).output)
+    assert data["hits"][0]["topics"][0] == "diplomacy"
