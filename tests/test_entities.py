@@ -76,3 +76,12 @@ def test_a_surname_misread_as_an_organisation_joins_the_person():
     ents = merge_entities(spans, text)
     assert ents.people == ("Bashar al-Assad",)
     assert ents.organizations == ("Ford Motor",)
+
+
+def test_abbreviations_keep_their_dots_and_wire_shorthand_is_no_entity():
+    assert clean_name("U.S.", "GPE") == "U.S."
+    assert clean_name("Reuters.", "ORG") == "Reuters"
+    text = "The U.S. said profits rose 5 mln dlrs. Avg shrs were up. Shell Co Inc said."
+    spans = spans_of(text, ("U.S.", "GPE"), ("mln", "ORG"), ("Avg", "PERSON"), ("Shell", "ORG"), ("Co Inc", "ORG"))
+    ents = merge_entities(spans, text)
+    assert ents.places == ("U.S.",) and ents.organizations == ("Shell",) and ents.people == ()

@@ -19,7 +19,7 @@ from archive.ingest.nlp import entity_spans, load_pipeline
 from archive.ingest.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
 
 # Bump when enrichment changes what it writes, so re-indexing refreshes every article.
-ENRICHMENT_VERSION = "1"
+ENRICHMENT_VERSION = "2"
 
 
 class Enricher:

@@ -32,6 +32,11 @@ _TITLES = re.compile(
     r"sir|dame|lord|lady|coach|manager|captain|striker|president-elect|leader|officer|commander)\s+)+",
     re.I,
 )
+# Newswire shorthand that models trained on agency copy tag as names (`mln`, `Avg shrs`, `Co Inc`).
+WIRE_ABBREVIATIONS = frozenset(
+    {"mln", "bln", "dlrs", "pct", "cts", "avg", "shr", "shrs", "qtr", "qtrs", "revs", "oper", "mths", "vs", "net"}
+    | {"inc", "co", "corp", "ltd", "plc", "co inc", "corp inc", "inc corp"}
+)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _ARTICLE = re.compile(r"^the\s+", re.I)
 _PARTICLE = re.compile(r"^(?:al|el|ad|as|ash|an|bin|ibn|abu)[-‐]", re.I)
@@ -46,7 +51,9 @@ def clean_name(text: str, label: str) -> str:
     if label == "PERSON":
         stripped = _TITLES.sub("", name)
         name = stripped if stripped and stripped[0].isupper() else name
-    return name.strip(" .,;:-–—\"'“”‘’()")
+    name = name.strip(" ,;:-–—\"'“”‘’()")
+    # A final full stop goes, unless it closes an abbreviation such as `U.S.` or `U.K.`
+    return name if re.search(r"(?:^|[\s.])[A-Z]\.$", name) else name.rstrip(" .")
 
 
 def _key(name: str) -> str:
@@ -87,7 +94,7 @@ def merge_entities(spans: Sequence[Span], text: str) -> Entities:
         if facet is None:
             continue
         name = clean_name(text[start:end], label)
-        if len(name) < 2 or not any(ch.isalpha() for ch in name):
+        if len(name) < 2 or not any(ch.isupper() for ch in name) or name.lower() in WIRE_ABBREVIATIONS:
             continue
         # One spelling per name regardless of case: the first seen, unless it was all caps.
         key = (facet, name.lower())
