@@ -194,8 +194,14 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
     }
 
 
-def _sortedby(request: SearchRequest) -> sorting.FieldFacet | None:
-    return None if request.sort == "relevance" else sorting.FieldFacet("published", reverse=request.sort == "newest")
+def _sortedby(request: SearchRequest) -> sorting.MultiFacet | None:
+    return None if request.sort == "relevance" else by_date(newest=request.sort == "newest")
+
+
+def by_date(*, newest: bool) -> sorting.MultiFacet:
+    """Publication date order with undated articles last either way (alone, Whoosh puts them first for newest)."""
+    dated = sorting.QueryFacet({"dated": query.Every("published")}, other="undated")
+    return sorting.MultiFacet([dated, sorting.FieldFacet("published", reverse=newest)])
 
 
 def _matching(
@@ -359,7 +365,7 @@ def _hit(hit: Hit) -> dict[str, Any]:
         "source": article["source"],
         "url": article["url"],
         "snippet": snippet,
-        "score": round(hit.score, 4) if hit.score is not None else None,
+        "score": round(hit.score, 4) if isinstance(hit.score, float) else None,  # date sorts give keys, not scores
     }
 
 
@@ -440,10 +446,7 @@ def entity(ix: Index, facet: str, value: str, *, latest: int = ENTITY_LATEST) ->
             if other == facet:
                 counts.pop(value, None)
             company[other] = dict(list(counts.items())[:ENTITY_COMPANY_LIMIT])
-        dated = {d for d in docs if table["month"][d]}  # undated stories would sort first, ahead of any date
-        newest = searcher.search(
-            query.Every(), filter=dated, limit=latest, sortedby=sorting.FieldFacet("published", reverse=True)
-        )
+        newest = searcher.search(query.Every(), filter=docs, limit=latest, sortedby=by_date(newest=True))
         articles = [_brief(hit) for hit in newest]
     return {
         "facet": facet,

@@ -69,6 +69,11 @@ def test_sort_by_date_and_pages(corpus_index):
     oldest = run(corpus_index, "oil", sort="oldest")
     dates = [h["published"] for h in oldest["hits"] if h["published"]]
     assert dates == sorted(dates)
+    for sort in ("newest", "oldest"):  # the undated seed comes last, not first, either way
+        turkey = run(corpus_index, country=["TR"], sort=sort)
+        assert turkey["hits"][0]["published"] and turkey["pages"] > 1
+        last = run(corpus_index, country=["TR"], sort=sort, page=turkey["pages"])["hits"][-1]
+        assert last["published"] is None and last["authors"] == ["Orhan Coskun"]
     page1, page2 = run(corpus_index, "oil"), run(corpus_index, "oil", page=2)
     assert page2["page"] == 2
     assert not {h["id"] for h in page1["hits"]} & {h["id"] for h in page2["hits"]}
