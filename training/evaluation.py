@@ -144,7 +144,7 @@ def _trim_end(pos: list[str], start: int, end: int) -> int:
 
 def _outermost(spans: list[Span3]) -> list[Span3]:
     """Flat NER can only find one of nested names: keep the outermost ones."""
-    spans = sorted(set(spans), key=lambda s: (s[0], -s[1]))
+    spans = sorted(set(spans), key=lambda s: (s[0], -s[1], s[2]))
     kept: list[Span3] = []
     for span in spans:
         if not kept or span[0] >= kept[-1][1]:

@@ -1,12 +1,12 @@
 """Turn the teacher's JSONL annotations (+ GMB gold) into spaCy 3 DocBins for training.
 
-Usage: python training/make_corpus.py TEACHER_DIR OUT_DIR --gmb {merged,teacher} [--no-gazetteer]
+Usage: python training/make_corpus.py TEACHER_DIR OUT_DIR --gmb {merged,hybrid,teacher} [--no-gazetteer]
 
 Silver data = teacher entities, restricted to named types, cleaned of obvious junk and
 (with the gazetteer) corrected for country names and demonyms. GMB either keeps only the
 teacher's labels ("teacher") or uses the GMB gold spans, typed and trimmed with the
-teacher's help ("merged"). Nothing from GUM or from the held-out GMB / Reuters splits
-goes into train.
+teacher's help ("merged"; "hybrid" = merged but ORG from the teacher). Nothing from GUM
+or from the held-out GMB / Reuters splits goes into train.
 """
 
 from __future__ import annotations
@@ -148,12 +148,17 @@ def silver_docs(nlp: spacy.language.Language, path: Path, split: str, cleaner: C
             yield doc
 
 
-def merge_gmb(doc: Doc, gold: list[tuple[int, int, str]], teacher: list[Span]) -> list[Span]:
-    """GMB gold boundaries, typed with the teacher's help; teacher-only types fill the gaps."""
+def merge_gmb(doc: Doc, gold: list[tuple[int, int, str]], teacher: list[Span], mode: str) -> list[Span]:
+    """GMB gold boundaries, typed with the teacher's help; teacher-only types fill the gaps.
+
+    mode "hybrid" takes ORG from the teacher instead of GMB (GMB's org spans are the noisiest).
+    """
     teacher_by_offsets = {(s.start, s.end): s.label_ for s in teacher}
+    skip = {"tim", "org"} if mode == "hybrid" else {"tim"}
+    fill = {"FAC", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE", "EVENT"} | ({"ORG"} if mode == "hybrid" else set())
     spans: list[Span] = []
     for start, end, kind in gold:
-        if kind == "tim":
+        if kind in skip:
             continue
         if kind == "per":
             inner = [s for s in teacher if s.label_ == "PERSON" and start <= s.start and s.end <= end]
@@ -170,11 +175,7 @@ def merge_gmb(doc: Doc, gold: list[tuple[int, int, str]], teacher: list[Span]) -
         if label:
             spans.append(Span(doc, start, end, label))
     covered = {i for s in spans for i in range(s.start, s.end)}
-    spans.extend(
-        s for s in teacher
-        if s.label_ in {"FAC", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE", "EVENT"}
-        and not covered.intersection(range(s.start, s.end))
-    )
+    spans.extend(s for s in teacher if s.label_ in fill and not covered.intersection(range(s.start, s.end)))
     return filter_spans(spans)
 
 
@@ -191,9 +192,9 @@ def gmb_docs(nlp: spacy.language.Language, path: Path, split: str, mode: str, cl
         spans, offset = [], 0
         for it in group:
             teacher = cleaner.clean(Span(doc, offset + s, offset + e, label) for s, e, label in it["teacher"])
-            if mode == "merged":
+            if mode in {"merged", "hybrid"}:
                 gold = [(offset + s, offset + e, k) for s, e, k in iob_spans(it["tags"])]
-                spans.extend(merge_gmb(doc, gold, teacher))
+                spans.extend(merge_gmb(doc, gold, teacher, mode))
             else:
                 spans.extend(teacher)
             offset += len(it["words"])
@@ -205,7 +206,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("teacher_dir", type=Path)
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--gmb", choices=["merged", "teacher"], default="merged")
+    parser.add_argument("--gmb", choices=["merged", "hybrid", "teacher"], default="merged")
     parser.add_argument("--no-gazetteer", action="store_true")
     parser.add_argument("--dev-reuters", type=int, default=300, help="Reuters dev docs used for model selection")
     args = parser.parse_args()

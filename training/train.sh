@@ -10,8 +10,8 @@ cd "$ROOT"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 BUILD="$ROOT/build"
 TEACHER_VENV="$BUILD/teacher-venv"
-VARIANT="${VARIANT:-merged}"          # GMB labels: merged (gold + teacher typing) or teacher
-MAX_STEPS="${MAX_STEPS:-20000}"
+VARIANT="${VARIANT:-teacher}"         # GMB labels: teacher (shipped; best on GUM), merged or hybrid (see README)
+MAX_STEPS="${MAX_STEPS:-6000}"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHASHSEED=0
 
 [ -d ../shared/models/en_core_web_sm-2.2.5 ] || { echo "needs ../shared/models/en_core_web_sm-2.2.5" >&2; exit 1; }
