@@ -299,7 +299,7 @@ def evaluate_all(model_path: Path, with_teacher: bool = True, with_speed: bool =
             words_per_second(lambda: sum(len(d) for d in nlp.pipe(speed_texts)))
         )
         results["student"]["words_per_second_2proc"] = round(
-            words_per_second(lambda: sum(len(d) for d in nlp.pipe(speed_texts, n_process=2, batch_size=256)))
+            words_per_second(lambda: sum(len(d) for d in nlp.pipe(speed_texts, n_process=2)))
         )
     reason = teacher_available() if with_teacher else "teacher not requested"
     if reason:
