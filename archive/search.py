@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import chain
 from typing import Any
 
 from whoosh import highlight, query, sorting
@@ -38,12 +37,12 @@ SUGGEST_RATIO = 10  # a rare word is only corrected to one this many times commo
 ENTITY_LATEST = 10
 EXPORT_COLUMNS = (
     "id", "headline", "published", "authors", "place", "agency", "countries", "topics",
-    "people", "organizations", "places", "url", "source", "indexed",
+    "people", "organizations", "places", "url", "source", "indexed", "versions",
 )  # fmt: skip
 ENTITY_FACETS = ("person", "org", "country", "topic", "place", "author", "source")  # facets with their own pages
 ENTITY_COMPANY = ("person", "org", "country", "topic", "place")
 ENTITY_COMPANY_LIMIT = 10
-TABLE_FIELDS = (*FACETS, "month")
+TABLE_FIELDS = (*FACETS, "month", "group", "copy_of")
 YEAR = re.compile(r"\d{4}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Values of these facets are codes or slugs: normalise what users type.
@@ -142,41 +141,55 @@ def date_query(date_from: date | None, date_to: date | None) -> query.Query | No
     return query.DateRange("published", start, end)
 
 
-def filter_query(request: SearchRequest) -> query.Query | None:
-    """The facet filters (OR within each facet, AND across) and the date range, as one Whoosh query."""
+def ranked_query(q: query.Query, request: SearchRequest) -> query.Query:
+    """The query with the filters, scored by the query alone, exact copies left out.
+
+    The filters are part of the query, not Whoosh's `filter=`: its filter collector bypasses
+    collapsing, and one story would show once per version.
+    """
     parts = [query.Or([query.Term(facet, value) for value in values]) for facet, values in request.filters.items()]
     dates = date_query(request.date_from, request.date_to)
     parts += [dates] if dates else []
-    return query.And(parts) if parts else None
+    required = query.Require(q, query.And(parts)) if parts else q
+    return query.AndNot(required, query.Every("copy_of"))
 
 
 def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
     """Hits for one page, the total, facet counts, a date histogram and a spelling suggestion.
 
-    Each facet's counts leave out that facet's own selection, so ticking Turkey still shows
-    how many articles Russia would add; the hits and the histogram obey every filter.
+    Results are stories: the versions of one story (see archive.ingest.duplicates) show as one
+    hit, the best-placed, and every count counts stories. Each facet's counts leave out that
+    facet's own selection, so ticking Turkey still shows how many stories Russia would add;
+    the hits and the histogram obey every filter.
     """
     q = parse_query(ix, request.q)
     with ix.searcher() as searcher:
         table = facet_table(ix, searcher)
         base, passing, matched = _matching(searcher, table, q, request)
-        # Whoosh 2.7 miscounts `total` for a filtered search with terms=True, so count and page from `matched`.
-        pages = max(1, -(-len(matched) // request.per_page))
+        total = len(table.stories(matched))
+        pages = max(1, -(-total // request.per_page))
         page = min(request.page, pages)
         try:
             results = searcher.search_page(
-                q, page, pagelen=request.per_page, filter=filter_query(request), sortedby=_sortedby(request), terms=True
+                ranked_query(q, request),
+                page,
+                pagelen=request.per_page,
+                sortedby=_sortedby(request),
+                terms=True,
+                collapse=table.story_facet(),
+                optimize=False,  # Whoosh's block-quality skipping trips an assertion inside Require/AndNot
             )
         except (ValueError, TypeError, RecursionError) as exc:
             raise BadQuery(str(exc), subject="q") from exc
         results.results.fragmenter = highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=60, autotrim=True)
         results.results.formatter = highlight.HtmlFormatter(tagname="mark", classname="match", between=" … ")
-        hits = [_hit(hit) for hit in results]
+        hits = [_hit(hit, table) for hit in results]
         facets = {}
         for facet in FACETS:
             others = [docs for other, docs in passing.items() if other != facet]
             docs = base.intersection(*others) if facet in passing else matched
-            facets[facet] = count_values(table[facet], docs, None if facet in request.expand else FACET_LIMIT, facet)
+            limit = None if facet in request.expand else FACET_LIMIT
+            facets[facet] = count_values(table.values[facet], docs, limit, facet, table.groups)
         suggestion = suggest(ix, searcher, request.q)
     return {
         "query": request.q,
@@ -186,10 +199,10 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
         "sort": request.sort,
         "page": page,
         "pages": pages,
-        "total": len(matched),
+        "total": total,
         "hits": hits,
         "facets": facets,
-        "histogram": histogram(table["month"], matched),
+        "histogram": histogram(table.values["month"], matched, table.groups),
         "suggestion": suggestion,
     }
 
@@ -205,15 +218,18 @@ def by_date(*, newest: bool) -> sorting.MultiFacet:
 
 
 def _matching(
-    searcher: Searcher, table: dict[str, list[tuple[str, ...]]], q: query.Query, request: SearchRequest
+    searcher: Searcher, table: DocTable, q: query.Query, request: SearchRequest
 ) -> tuple[set[int], dict[str, set[int]], set[int]]:
-    """(documents matching the query and dates, those passing each facet's selection, those passing all)."""
+    """(documents matching the query and dates, those passing each facet's selection, those passing all).
+
+    Exact copies never match: they have no text of their own, and their original stands for them.
+    """
     try:
-        base = _docset(searcher, q, date_query(request.date_from, request.date_to))
+        base = _docset(searcher, q, date_query(request.date_from, request.date_to)) - table.copies
     except (ValueError, TypeError, RecursionError) as exc:
         raise BadQuery(str(exc), subject="q") from exc
     passing = {
-        facet: {d for d in base if not set(values).isdisjoint(table[facet][d])}
+        facet: {d for d in base if not set(values).isdisjoint(table.values[facet][d])}
         for facet, values in request.filters.items()
     }
     return base, passing, base.intersection(*passing.values())
@@ -225,24 +241,28 @@ def _docset(searcher: Searcher, q: query.Query, filter_: query.Query | None) -> 
 
 
 def count_values(
-    per_doc: list[tuple[str, ...]], docnums: Iterable[int], limit: int | None, facet: str = ""
+    per_doc: list[tuple[str, ...]], docnums: Iterable[int], limit: int | None, facet: str, groups: list[str]
 ) -> dict[str, int]:
-    """Value -> number of documents, most frequent first (years newest first), at most `limit` of them."""
-    counted = Counter(chain.from_iterable(per_doc[d] for d in docnums if d < len(per_doc)))
+    """Value -> number of stories, most frequent first (years newest first), at most `limit` of them.
+
+    A story counts once under a value when any of its matching versions has it, so the count is
+    what ticking that value would show.
+    """
+    pairs = {(groups[d], value) for d in docnums if d < len(per_doc) for value in per_doc[d]}
+    counted = Counter(value for _, value in pairs)
     order = (lambda kv: kv[0]) if facet == "year" else (lambda kv: (-kv[1], kv[0]))
     items = sorted(counted.items(), key=order, reverse=facet == "year")
     return dict(items[:limit])
 
 
-def histogram(months: list[tuple[str, ...]], docnums: Iterable[int]) -> dict[str, Any]:
-    """Matching articles per month (per year when they span more than HISTOGRAM_MAX_MONTHS), undated apart."""
-    counted: Counter[str] = Counter()
-    undated = 0
-    for d in docnums:
-        if d < len(months) and months[d]:
-            counted[months[d][0]] += 1
-        else:
-            undated += 1
+def histogram(months: list[tuple[str, ...]], docnums: Iterable[int], groups: list[str]) -> dict[str, Any]:
+    """Matching stories per month (per year when they span more than HISTOGRAM_MAX_MONTHS), undated apart.
+
+    A story whose versions fall in two months counts in both, as narrowing to either would show it.
+    """
+    dated = {(groups[d], months[d][0]) for d in docnums if d < len(months) and months[d]}
+    counted = Counter(month for _, month in dated)
+    undated = len({groups[d] for d in docnums} - {group for group, _ in dated})
     if not counted:
         return {"interval": "month", "bins": [], "undated": undated}
     first, last = min(counted), max(counted)
@@ -317,18 +337,46 @@ def _edits(a: str, b: str) -> int:
     return prev[-1]
 
 
-def facet_table(ix: Index, searcher: Searcher) -> dict[str, list[tuple[str, ...]]]:
-    """Per facet, each document's values: read once per index generation instead of once per query."""
-    key = (str(getattr(ix.storage, "folder", id(ix.storage))), searcher.reader().generation())
-    values = _FACET_CACHE.get(key)
-    if values is None:
+@dataclass(frozen=True)
+class DocTable:
+    """Per document: its facet values, its story (group) and whether it is an exact copy."""
+
+    values: dict[str, list[tuple[str, ...]]]
+    groups: list[str]  # an article indexed before grouping existed is a story of its own
+    copies: frozenset[int]
+    group_sizes: Counter[str]
+
+    @classmethod
+    def read(cls, searcher: Searcher) -> DocTable:
         values = _facet_values(searcher)
+        groups = [g[0] if g else f"#{d}" for d, g in enumerate(values["group"])]
+        copies = frozenset(d for d, c in enumerate(values["copy_of"]) if c)
+        live = [groups[d] for d in range(len(groups)) if not searcher.reader().is_deleted(d)]
+        return cls(values, groups, copies, Counter(live))
+
+    def stories(self, docnums: Iterable[int]) -> set[str]:
+        return {self.groups[d] for d in docnums}
+
+    def story_facet(self) -> sorting.FunctionFacet:
+        """A Whoosh facet keyed by story, to collapse a story's versions into one hit."""
+        return sorting.FunctionFacet(lambda _searcher, docnum: self.groups[docnum])
+
+    def other_versions(self, docnum: int) -> int:
+        return self.group_sizes[self.groups[docnum]] - 1
+
+
+def facet_table(ix: Index, searcher: Searcher) -> DocTable:
+    """Per document facet values and stories: read once per index generation instead of once per query."""
+    key = (str(getattr(ix.storage, "folder", id(ix.storage))), searcher.reader().generation())
+    table = _FACET_CACHE.get(key)
+    if table is None:
+        table = DocTable.read(searcher)
         _FACET_CACHE.clear()  # one generation at a time: an older one is never asked for again
-        _FACET_CACHE[key] = values
-    return values
+        _FACET_CACHE[key] = table
+    return table
 
 
-_FACET_CACHE: dict[tuple[str, int], dict[str, list[tuple[str, ...]]]] = {}
+_FACET_CACHE: dict[tuple[str, int], DocTable] = {}
 
 
 def _facet_values(searcher: Searcher) -> dict[str, list[tuple[str, ...]]]:
@@ -346,7 +394,7 @@ def _facet_values(searcher: Searcher) -> dict[str, list[tuple[str, ...]]]:
     return values
 
 
-def _hit(hit: Hit) -> dict[str, Any]:
+def _hit(hit: Hit, table: DocTable) -> dict[str, Any]:
     article = article_from_stored(hit.fields())
     snippet = hit.highlights("body", top=2).replace("\n\n", " ")
     if not snippet:
@@ -366,14 +414,41 @@ def _hit(hit: Hit) -> dict[str, Any]:
         "url": article["url"],
         "snippet": snippet,
         "score": round(hit.score, 4) if isinstance(hit.score, float) else None,  # date sorts give keys, not scores
+        "versions": table.other_versions(hit.docnum),
     }
 
 
 def get_article(ix: Index, article_id: str) -> dict[str, Any] | None:
-    """The stored article JSON for an id, or None."""
+    """The stored article JSON for an id, or None.
+
+    An exact copy is its own metadata (source, URL, date) over its original's text and entities,
+    with `copy_of` naming the original.
+    """
     with ix.searcher() as searcher:
         stored = searcher.document(id=article_id)
-    return article_from_stored(stored) if stored else None
+        original = searcher.document(id=stored["copy_of"]) if stored and stored.get("copy_of") else None
+    if not stored:
+        return None
+    article = article_from_stored(stored)
+    if original:
+        article = {**article_from_stored(original), **article, "copy_of": stored["copy_of"]}
+    return article
+
+
+def versions(ix: Index, article_id: str) -> list[dict[str, Any]]:
+    """The other versions of this article's story, oldest first; exact copies say so."""
+    with ix.searcher() as searcher:
+        stored = searcher.document(id=article_id)
+        if not stored or not stored.get("group"):
+            return []
+        found = [
+            article_from_stored(s) | {"copy": bool(s.get("copy_of"))} for s in searcher.documents(group=stored["group"])
+        ]
+    found = [a for a in found if a["id"] != article_id]
+    keys = ("id", "headline", "published", "dateline", "source", "url", "copy")
+    return sorted(
+        ({k: a.get(k) for k in keys} for a in found), key=lambda a: (a["published"] is None, a["published"] or "")
+    )
 
 
 def marked_body(ix: Index, text_query: str, body: str) -> list[str]:
@@ -421,12 +496,18 @@ def _mark(text: str, terms: set[str]) -> str:
 
 
 def similar(ix: Index, article_id: str, top: int = SIMILAR) -> list[dict[str, Any]]:
-    """'More like this': the articles sharing the most telling body words with this one."""
+    """'More like this': other stories sharing the most telling body words with this one (one hit a story)."""
     with ix.searcher() as searcher:
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             return []
-        return [_brief(hit) for hit in searcher.more_like(docnum, "body", top=top)]
+        table = facet_table(ix, searcher)
+        seen, out = {table.groups[docnum]}, []
+        for hit in searcher.more_like(docnum, "body", top=top * 4):
+            if table.groups[hit.docnum] not in seen:
+                seen.add(table.groups[hit.docnum])
+                out.append(_brief(hit))
+        return out[:top]
 
 
 def _brief(hit: Hit) -> dict[str, Any]:
@@ -436,30 +517,32 @@ def _brief(hit: Hit) -> dict[str, Any]:
 
 
 def entity(ix: Index, facet: str, value: str, *, latest: int = ENTITY_LATEST) -> dict[str, Any]:
-    """One person, organisation, country, topic…: its article count, coverage over time, company and latest."""
+    """One person, organisation, country, topic…: its story count, coverage over time, company and latest."""
     with ix.searcher() as searcher:
         table = facet_table(ix, searcher)
         docs = _docset(searcher, query.Term(facet, value), None)
         company = {}
         for other in ENTITY_COMPANY:
-            counts = count_values(table[other], docs, None)
+            counts = count_values(table.values[other], docs, None, other, table.groups)
             if other == facet:
                 counts.pop(value, None)
             company[other] = dict(list(counts.items())[:ENTITY_COMPANY_LIMIT])
-        newest = searcher.search(query.Every(), filter=docs, limit=latest, sortedby=by_date(newest=True))
+        newest = searcher.search(
+            query.Term(facet, value), limit=latest, sortedby=by_date(newest=True), collapse=table.story_facet()
+        )
         articles = [_brief(hit) for hit in newest]
     return {
         "facet": facet,
         "value": value,
-        "total": len(docs),
-        "histogram": histogram(table["month"], docs),
+        "total": len(table.stories(docs)),
+        "histogram": histogram(table.values["month"], docs, table.groups),
         "cooccurring": company,
         "latest": articles,
     }
 
 
 def export(ix: Index, request: SearchRequest) -> Iterator[dict[str, Any]]:
-    """Every article the search matches (not one page), in its sort order, one flat record at a time.
+    """Every story the search matches (not one page), in its sort order, one flat record at a time.
 
     The query is parsed here, before anything streams, so a bad one is an error and not a cut-off file.
     """
@@ -469,8 +552,11 @@ def export(ix: Index, request: SearchRequest) -> Iterator[dict[str, Any]]:
 def _export_rows(ix: Index, q: query.Query, request: SearchRequest) -> Iterator[dict[str, Any]]:
     """A generator that keeps its searcher open while the caller streams, so memory stays flat."""
     with ix.searcher() as searcher:
-        _, _, matched = _matching(searcher, facet_table(ix, searcher), q, request)
-        for hit in searcher.search(q, filter=matched, limit=None, sortedby=_sortedby(request)):
+        table = facet_table(ix, searcher)
+        hits = searcher.search(
+            ranked_query(q, request), limit=None, sortedby=_sortedby(request), collapse=table.story_facet()
+        )
+        for hit in hits:
             article = article_from_stored(hit.fields())
             yield {
                 "id": article["id"],
@@ -487,13 +573,15 @@ def _export_rows(ix: Index, q: query.Query, request: SearchRequest) -> Iterator[
                 "url": article["url"],
                 "source": article["source"],
                 "indexed": article.get("indexed"),
+                "versions": table.other_versions(hit.docnum),
             }
 
 
 def count_since(ix: Index, request: SearchRequest, since: datetime) -> int:
-    """How many articles matching the search were indexed after `since` (new for a saved search)."""
+    """How many stories matching the search gained an article indexed after `since` (new for a saved search)."""
     q = parse_query(ix, request.q)
     with ix.searcher() as searcher:
-        _, _, matched = _matching(searcher, facet_table(ix, searcher), q, request)
+        table = facet_table(ix, searcher)
+        _, _, matched = _matching(searcher, table, q, request)
         fresh = _docset(searcher, query.DateRange("indexed", since, None, startexcl=True), None)
-    return len(matched & fresh)
+    return len(table.stories(matched & fresh))

@@ -7,7 +7,7 @@ an article exactly as it was extracted without a second store.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from whoosh import fields, index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.query import Or, Term
+from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 from whoosh.writing import IndexWriter
 
@@ -57,6 +59,12 @@ def make_schema() -> fields.Schema:
         source=_facet(),  # the dateline's agency, or the site a web page came from
         year=_facet(),  # the publication year, so a year is a facet like any other
         month=_facet(),  # YYYY-MM, what the date histogram counts; not offered as a filter
+        # Duplicates (archive.ingest.duplicates): every version of a story shares `group`; an exact copy
+        # of another article keeps only its own metadata and points at the article with `copy_of`.
+        group=fields.ID(stored=True),
+        copy_of=fields.ID(stored=True),
+        exact=fields.ID(),  # the exact-copy key, on original articles only
+        lsh=fields.KEYWORD(),  # MinHash band keys: articles sharing one are candidate versions
         data=fields.STORED,
     )
 
@@ -64,13 +72,13 @@ def make_schema() -> fields.Schema:
 def open_index(index_dir: Path, *, create: bool = False) -> index.Index:
     """Open the index, creating the directory and an empty index when asked to (the indexer does).
 
-    The indexer's open also adds keyword fields the schema gained since the index was made, so
-    writing to an older index works; its older articles get the new values when re-indexed.
+    The indexer's open also adds fields the schema gained since the index was made, so writing
+    to an older index works; its older articles get the new values when re-indexed.
     """
     if index.exists_in(str(index_dir)):
         ix = index.open_dir(str(index_dir))
         missing = [(name, field) for name, field in make_schema().items() if name not in ix.schema]
-        missing = [(name, field) for name, field in missing if isinstance(field, fields.KEYWORD)]
+        missing = [(name, field) for name, field in missing if not name.startswith("spell_")]
         if create and missing:
             with ix.writer() as writer:
                 for name, field in missing:
@@ -87,8 +95,10 @@ def _facet_value(values: Iterable[str]) -> str:
     return ",".join(v.replace(",", " ") for v in values if v)
 
 
-def article_document(article: Article, content_hash: str, file: str) -> dict[str, Any]:
-    """The fields Whoosh stores for one article."""
+def article_document(
+    article: Article, content_hash: str, file: str, *, group: str, exact: str, bands: Sequence[str]
+) -> dict[str, Any]:
+    """The fields Whoosh stores for one article: its text, facets, and the keys that group its versions."""
     data = article.to_dict()
     ents = article.entities
     published = parse_published(article.published)
@@ -111,11 +121,33 @@ def article_document(article: Article, content_hash: str, file: str) -> dict[str
         "source": _facet_value([article_source(article)]),
         "year": str(published.year) if published else "",
         "month": published.strftime("%Y-%m") if published else "",
+        "group": group,
+        "exact": exact,
+        "lsh": " ".join(bands),
         "data": json.dumps(data, ensure_ascii=False),
     }
     if published is not None:
         doc["published"] = published
     return doc
+
+
+# What an exact copy keeps of its own: where and when it was published. The text and what
+# enrichment found in it are the original's, read from there.
+COPY_KEYS = ("id", "source", "url", "headline", "headline_derived", "byline", "authors", "dateline", "published")
+
+
+def copy_document(article: Article, content_hash: str, file: str, *, copy_of: str, group: str) -> dict[str, Any]:
+    """An exact copy: no text or facets (it is not searched), just enough to list it and find its original."""
+    data = article.to_dict()
+    return {
+        "id": article.id,
+        "file": file,
+        "content_hash": content_hash,
+        "group": group,
+        "copy_of": copy_of,
+        "indexed": datetime.now(UTC).replace(tzinfo=None),
+        "data": json.dumps({key: data[key] for key in COPY_KEYS}, ensure_ascii=False),
+    }
 
 
 def article_source(article: Article) -> str:
@@ -148,13 +180,44 @@ def stored_hashes(ix: index.Index, file: str) -> dict[str, str]:
         return {fields_["id"]: fields_["content_hash"] for fields_ in searcher.documents(file=file)}
 
 
-def write_articles(writer: IndexWriter, articles: Iterable[tuple[Article, str, str]]) -> int:
-    """Add or replace articles given as (article, content hash, file); returns how many."""
+def write_documents(writer: IndexWriter, documents: Iterable[dict[str, Any]]) -> int:
+    """Add or replace documents (by id); returns how many."""
     count = 0
-    for article, content_hash, file in articles:
-        writer.update_document(**article_document(article, content_hash, file))
+    for document in documents:
+        writer.update_document(**document)
         count += 1
     return count
+
+
+def find_original(searcher: Searcher, exact: str, exclude: str) -> tuple[str, str] | None:
+    """(id, group) of an original article with this exact-copy key, other than `exclude`."""
+    for docnum in searcher.document_numbers(exact=exact):
+        stored = searcher.stored_fields(docnum)
+        if stored["id"] != exclude:
+            return stored["id"], stored.get("group") or stored["id"]
+    return None
+
+
+def find_candidates(searcher: Searcher, bands: Sequence[str], exclude: str) -> list[dict[str, Any]]:
+    """Stored fields of the articles sharing an LSH band with these keys: the candidate versions."""
+    if not bands:
+        return []
+    matched = searcher.search(Or([Term("lsh", band) for band in bands]), limit=None, scored=False)
+    found = [searcher.stored_fields(docnum) for docnum in matched.docs()]
+    return [stored for stored in found if stored["id"] != exclude]
+
+
+def copies_of(searcher: Searcher, ids: Iterable[str]) -> list[tuple[str, str]]:
+    """(id, file) of every exact copy of these articles."""
+    found = []
+    for original in ids:
+        found += [(s["id"], s["file"]) for s in searcher.documents(copy_of=original)]
+    return found
+
+
+def ids_in_file(searcher: Searcher, file: str) -> list[str]:
+    """Ids of every article read from `file`."""
+    return [stored["id"] for stored in searcher.documents(file=file)]
 
 
 def article_from_stored(stored: dict[str, Any]) -> dict[str, Any]:

@@ -45,7 +45,9 @@ def test_query_language(corpus_index):
 
 def test_empty_query_browses_everything_with_facets_over_the_whole_set(corpus_index):
     everything = run(corpus_index, "")
-    assert everything["total"] > 17_000
+    with open_index(corpus_index).searcher() as searcher:
+        articles = searcher.doc_count()
+    assert articles > 17_000 and 16_000 < everything["total"] < articles  # stories: versions count once
     assert len(everything["hits"]) == 20
     assert run(corpus_index, "*")["total"] == everything["total"]
     assert everything["facets"]["country"]["US"] > 5_000  # counted over all hits, not one page

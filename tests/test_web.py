@@ -46,7 +46,7 @@ def test_facet_link_filters_and_chip_removes(client):
     html = client.get("/search?q=Erdogan&country=TR").get_data(as_text=True)
     assert 'aria-label="Active filters"' in html
     assert 'href="/search?q=Erdogan"' in html  # the chip's link drops the filter
-    assert "1</strong> article" in html
+    assert "1</strong> story" in html
 
 
 def test_article_page(client):

@@ -3,11 +3,14 @@
 Unchanged articles (same content hash) are skipped before enrichment, so a re-run
 over a large folder costs a read and a hash, not an NER pass. Each batch is
 committed on its own, so a run that is killed keeps what it had finished.
+Exact copies of an article are stored once and skip enrichment; when an original
+leaves or changes, its copies are read again from their own files and take its place.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +21,17 @@ from whoosh.query import Term
 
 from archive.article import Article
 from archive.errors import ArchiveError, UnreadableFile
+from archive.ingest.duplicates import GROUPING_VERSION, place
 from archive.ingest.readers import FileResult, iter_files, read_file
-from archive.store import open_index, stored_hashes, write_articles
+from archive.store import (
+    article_document,
+    copies_of,
+    copy_document,
+    ids_in_file,
+    open_index,
+    stored_hashes,
+    write_documents,
+)
 
 BATCH_ARTICLES = 256
 WRITER_WAIT = 120.0  # seconds to wait for another writer (a watcher, a second `index`) to finish its batch
@@ -62,8 +74,19 @@ class Enriches(Protocol):
 
 
 def stored_hash(article: Article, enrichment_version: str) -> str:
-    """The hash kept in the index: what was read, plus the enrichment that produced the rest."""
-    return hashlib.sha1(f"{article.content_hash}:{enrichment_version}".encode()).hexdigest()
+    """The hash kept in the index: what was read, plus the enrichment and grouping that produced the rest."""
+    return hashlib.sha1(f"{article.content_hash}:{enrichment_version}:{GROUPING_VERSION}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An article waiting for the next batch; `counted` is False for copies moved up behind the scenes."""
+
+    article: Article
+    content_hash: str
+    file: str
+    is_update: bool
+    counted: bool = True
 
 
 class Indexer:
@@ -85,7 +108,7 @@ class Indexer:
         self.progress = progress or Progress()
         self.stats = RunStats()
         self._enricher: Enriches | None = None
-        self._pending: list[tuple[Article, str, str, bool]] = []  # article, hash, file, is_update
+        self._pending: list[Pending] = []
 
     def run(self, paths: Iterable[Path], *, remove_missing: bool = True) -> RunStats:
         """Index every file below `paths`; drop articles of files gone from named folders."""
@@ -135,7 +158,7 @@ class Indexer:
             if known.get(article.id) == content_hash:
                 self.stats.unchanged += 1
             else:
-                self._pending.append((article, content_hash, file, article.id in known))
+                self._pending.append(Pending(article, content_hash, file, article.id in known))
         # A file that was only partly read (a truncated WARC, a bad JSONL line) keeps its other articles:
         # only a clean read can say that an article has left the file.
         gone = set(known) - seen if not result.errors else set()
@@ -144,21 +167,60 @@ class Indexer:
                 for article_id in gone:
                     writer.delete_by_term("id", article_id)
             self.stats.removed += len(gone)
+            self._promote_copies(gone)
 
     def _flush(self) -> None:
+        """Group, enrich (originals only) and write the pending articles; then re-home copies of changed ones."""
         if not self._pending:
             return
-        if self._enricher is None:
-            self._enricher = self.enricher_factory()
         pending, self._pending = self._pending, []
-        enriched = self._enricher.enrich([article for article, *_ in pending])
-        with self.ix.writer(timeout=WRITER_WAIT) as writer:
-            write_articles(writer, ((a, h, f) for a, (_, h, f, _) in zip(enriched, pending, strict=True)))
-        for *_, is_update in pending:
-            if is_update:
-                self.stats.updated += 1
+        with self.ix.searcher() as searcher:
+            placements = place(searcher, [p.article for p in pending])
+        originals = [p.article for p, where in zip(pending, placements, strict=True) if where.copy_of is None]
+        if originals and self._enricher is None:
+            self._enricher = self.enricher_factory()
+        enriched = iter(self._enricher.enrich(originals) if originals and self._enricher else [])
+        documents = []
+        for p, where in zip(pending, placements, strict=True):
+            if where.copy_of:
+                document = copy_document(p.article, p.content_hash, p.file, copy_of=where.copy_of, group=where.group)
             else:
-                self.stats.indexed += 1
+                article = next(enriched)
+                document = article_document(
+                    article, p.content_hash, p.file, group=where.group, exact=where.exact, bands=where.bands
+                )
+            documents.append(document)
+        with self.ix.writer(timeout=WRITER_WAIT) as writer:
+            write_documents(writer, documents)
+        for p in pending:
+            if p.counted:
+                self.stats.updated += p.is_update
+                self.stats.indexed += not p.is_update
+        self._promote_copies({p.article.id for p in pending if p.is_update})
+
+    def _promote_copies(self, originals: set[str]) -> None:
+        """Copies of articles that left or changed are read again from their files and indexed in full."""
+        if not originals:
+            return
+        with self.ix.searcher() as searcher:
+            copies = [(cid, file) for cid, file in copies_of(searcher, originals) if cid not in originals]
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for copy_id, file in copies:
+            wanted[file].add(copy_id)
+        lost: set[str] = set()
+        for file, ids in wanted.items():
+            articles = read_file(Path(file), max_bytes=self.max_bytes).articles if Path(file).exists() else []
+            found = [a for a in articles if a.id in ids]
+            for article in found:
+                self._pending.append(
+                    Pending(article, stored_hash(article, self.enrichment_version), file, True, counted=False)
+                )
+            lost |= ids - {a.id for a in found}
+        if lost:  # their files changed or went since: the next run over them indexes what is there now
+            with self.ix.writer(timeout=WRITER_WAIT) as writer:
+                for copy_id in lost:
+                    writer.delete_by_term("id", copy_id)
+        self._flush()
 
     def _remove_missing(self, folders: list[Path]) -> None:
         """Articles whose file was under a named folder and no longer exists leave the index."""
@@ -174,9 +236,12 @@ class Indexer:
         files = list(files)
         if not files:
             return 0
+        with self.ix.searcher() as searcher:
+            ids = {article_id for file in files for article_id in ids_in_file(searcher, file)}
         removed = 0
         with self.ix.writer(timeout=WRITER_WAIT) as writer:
             for file in files:
                 removed += writer.delete_by_query(Term("file", file))
         self.stats.removed += removed
+        self._promote_copies(ids)
         return removed

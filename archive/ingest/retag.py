@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.article import Article, Dateline, Entities
+from archive.ingest.duplicates import article_fingerprint, band_keys
 from archive.ingest.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
 from archive.store import article_document, open_index
 
@@ -43,13 +44,22 @@ def retag(index_dir: Path, topics_file: Path | None = None) -> int:
     ix = open_index(index_dir)
     with ix.searcher() as searcher:
         stored = list(searcher.all_stored_fields())
+    rewritten = 0
     with ix.writer() as writer:
         for fields in stored:
+            if fields.get("copy_of"):
+                continue  # an exact copy has no topics of its own: it shows its original's
             article = article_from_data(json.loads(fields["data"]))
             topics = assign_topics("" if article.headline_derived else article.headline, article.body, lexicon)
             article = replace(article, topics=topics.topics, topic_scores=topics.scores, topic_evidence=topics.evidence)
-            document = article_document(article, fields["content_hash"], fields["file"])
+            fingerprint = article_fingerprint(article)
+            (bands,) = band_keys([fingerprint])
+            group = fields.get("group") or article.id
+            document = article_document(
+                article, fields["content_hash"], fields["file"], group=group, exact=fingerprint.exact, bands=bands
+            )
             if fields.get("indexed") is not None:
                 document["indexed"] = fields["indexed"]
             writer.update_document(**document)
-    return len(stored)
+            rewritten += 1
+    return rewritten

@@ -14,7 +14,17 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from archive.errors import ArchiveError, BadParameter, IndexMissing
-from archive.search import ENTITY_FACETS, EXPORT_COLUMNS, SearchRequest, entity, export, get_article, search, similar
+from archive.search import (
+    ENTITY_FACETS,
+    EXPORT_COLUMNS,
+    SearchRequest,
+    entity,
+    export,
+    get_article,
+    search,
+    similar,
+    versions,
+)
 from archive.web.index_access import get_index
 from archive.web.openapi import openapi_document
 
@@ -50,13 +60,16 @@ def api_article(article_id: str) -> Any:
     return jsonify(article)
 
 
-@bp.get("/articles/<article_id>/similar")
-def api_similar(article_id: str) -> Any:
-    """'More like this' for one article."""
+RELATED = {"similar": similar, "versions": versions}  # 'more like this', and the other versions of its story
+
+
+@bp.get("/articles/<article_id>/<any(similar, versions):relation>")
+def api_related(article_id: str, relation: str) -> Any:
+    """Articles related to one article: similar stories, or other versions of its own."""
     ix = get_index()
     if get_article(ix, article_id) is None:
         return json_error(404, f"no article with id {article_id!r}")
-    return jsonify({"id": article_id, "similar": similar(ix, article_id)})
+    return jsonify({"id": article_id, relation: RELATED[relation](ix, article_id)})
 
 
 @bp.get("/entities/<facet>/<path:value>")

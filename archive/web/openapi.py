@@ -108,6 +108,13 @@ def openapi_document() -> dict[str, Any]:
                     "id": {"type": "string"}, "similar": {"type": "array", "items": {"type": "object"}}}}),
                     "404": {"$ref": "#/components/responses/NotFound"}},
             }},
+            "/api/articles/{article_id}/versions": {"get": {
+                "summary": "Other versions of the story (updates, new headlines, exact copies), oldest first",
+                "parameters": [article_id],
+                "responses": {"200": _json("Other versions", {"type": "object", "properties": {
+                    "id": {"type": "string"}, "versions": {"type": "array", "items": {"type": "object"}}}}),
+                    "404": {"$ref": "#/components/responses/NotFound"}},
+            }},
             "/api/entities/{facet}/{value}": {"get": {
                 "summary": "A person, organisation, country, topic, place, author or source",
                 "parameters": entity_params,
@@ -136,12 +143,15 @@ def openapi_document() -> dict[str, Any]:
                     "query": {"type": "string"}, "filters": {"type": "object"},
                     "from": {"type": "string", "nullable": True}, "to": {"type": "string", "nullable": True},
                     "sort": {"type": "string"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
-                    "total": {"type": "integer"}, "hits": {"type": "array", "items": {"type": "object"}},
+                    "total": {"type": "integer", "description": "stories: the versions of one story count once"},
+                    "hits": {"type": "array", "items": {"type": "object"},
+                             "description": "one per story; `versions` says how many other versions it has"},
                     "facets": counts, "histogram": {"$ref": "#/components/schemas/Histogram"},
                     "suggestion": {"type": "string", "nullable": True,
                                    "description": "did you mean: the query with unknown words corrected"}}},
                 "ExportRow": {"type": "object", "properties": {
                     key: {"type": "array", "items": {"type": "string"}} if key in LIST_KEYS
+                    else {"type": "integer"} if key == "versions"
                     else {"type": "string", "nullable": True} for key in EXPORT_COLUMNS}},
             },
             "responses": {
@@ -151,4 +161,3 @@ def openapi_document() -> dict[str, Any]:
             },
         },
     }  # fmt: skip
-

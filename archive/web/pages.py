@@ -21,6 +21,7 @@ from archive.search import (
     marked_body,
     search,
     similar,
+    versions,
 )
 from archive.store import FACETS
 from archive.web import saved
@@ -73,7 +74,7 @@ def search_page() -> Any:
 
 @bp.get("/articles/<article_id>")
 def article_page(article_id: str) -> Any:
-    """One article, the query's words marked in it, its entities linked to their pages, and similar stories."""
+    """One article, the query's words marked in it, its entities linked, its story's other versions, similar stories."""
     try:
         ix = get_index()
         article = get_article(ix, article_id)
@@ -84,7 +85,12 @@ def article_page(article_id: str) -> Any:
     q = request.args.get("q", "")[:1000]
     paragraphs = zip(article["body"].split("\n\n"), marked_body(ix, q, article["body"]), strict=True)
     return render_template(
-        "article.html", article=article, paragraphs=list(paragraphs), q=q, similar=similar(ix, article_id)
+        "article.html",
+        article=article,
+        paragraphs=list(paragraphs),
+        q=q,
+        similar=similar(ix, article_id),
+        versions=versions(ix, article_id),
     )
 
 
@@ -202,8 +208,8 @@ def bin_link(bin_: dict[str, Any]) -> str:
 
 def entity_bin_link(facet: str, value: str) -> Callable[[dict[str, Any]], str]:
     """An entity chart's bar links: a search for that entity in that month or year."""
-    return lambda bin_: url_for("pages.search_page") + "?" + urlencode(
-        [(facet, value), ("from", bin_["from"]), ("to", bin_["to"])]
+    return lambda bin_: (
+        url_for("pages.search_page") + "?" + urlencode([(facet, value), ("from", bin_["from"]), ("to", bin_["to"])])
     )
 
 

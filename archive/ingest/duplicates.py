@@ -1,0 +1,130 @@
+"""Duplicates: the same copy read twice, and versions of one story (updates, new headlines, trims).
+
+Each article gets a fingerprint: a hash of its normalised words (equal hashes are the same
+copy) and MinHash band keys over 5-word shingles (datasketch), which the index keeps as
+terms, so finding candidates for a new article is one term query and the buckets are
+committed with the articles they belong to. A candidate is a version of the same story when
+the two texts share enough shingles *and* were published close together: wire services
+re-issue formula stories (reserve operations, crop estimates, price tables) day after day
+with most words equal, and those are different stories. The figures behind the thresholds
+are in README.md (`bench/bench_duplicates.py`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from datasketch import MinHash
+from whoosh.searching import Searcher
+
+from archive.article import Article
+from archive.store import find_candidates, find_original, parse_published
+
+SHINGLE_WORDS = 5
+SHORT_BODY_WORDS = 60  # shorter bodies (earnings tables, dividend notices) are formulas: the headline joins them
+BANDS, BAND_ROWS = 42, 3  # LSH: a pair with 30% shingles in common becomes a candidate 2 times in 3, at 50% always
+WINDOW = timedelta(hours=48)  # versions of a story are filed within hours; formula stories recur daily
+MIN_JACCARD = 0.5
+MIN_CONTAINMENT = 0.8  # a trimmed or extended version: most of the shorter text is inside the longer one
+MIN_JACCARD_UNDATED = 0.8  # without dates to compare, only near-identical texts count
+GROUPING_VERSION = "1"  # bump when fingerprints change, so re-indexing regroups
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What grouping compares: the exact-copy key, the shingle set and the publication time."""
+
+    exact: str
+    shingles: frozenset[str]
+    published: datetime | None
+
+
+def fingerprint(headline: str, body: str, published: datetime | None) -> Fingerprint:
+    """The fingerprint of one text; case, punctuation and spacing do not count."""
+    head, words = WORD.findall(headline.lower()), WORD.findall(body.lower())
+    exact = hashlib.sha1(" ".join([*head, "\x1f", *words]).encode()).hexdigest()
+    if len(words) < SHORT_BODY_WORDS:
+        words = [*head, "\x1f", *words]
+    n = max(1, len(words) - SHINGLE_WORDS + 1)
+    return Fingerprint(exact, frozenset(" ".join(words[i : i + SHINGLE_WORDS]) for i in range(n)), published)
+
+
+def band_keys(fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
+    """Per fingerprint, its LSH band keys as index terms (band number + hash of that band's minima)."""
+    hashes = MinHash.bulk([[s.encode() for s in fp.shingles] for fp in fingerprints], num_perm=BANDS * BAND_ROWS)
+    keys = []
+    for minhash in hashes:
+        rows = minhash.hashvalues.reshape(BANDS, BAND_ROWS)
+        keys.append(
+            [f"{n:02d}{hashlib.blake2b(row.tobytes(), digest_size=8).hexdigest()}" for n, row in enumerate(rows)]
+        )
+    return keys
+
+
+def similarity(a: Fingerprint, b: Fingerprint) -> float:
+    """How alike two texts are, 0 to 1: Jaccard of their shingles, or containment for a trimmed version."""
+    common = len(a.shingles & b.shingles)
+    if not common:
+        return 0.0
+    jaccard = common / len(a.shingles | b.shingles)
+    containment = common / min(len(a.shingles), len(b.shingles))
+    if a.published is None or b.published is None:
+        return jaccard if jaccard >= MIN_JACCARD_UNDATED else 0.0
+    if abs(a.published - b.published) > WINDOW:
+        return 0.0
+    if jaccard >= MIN_JACCARD:
+        return jaccard
+    return jaccard if containment >= MIN_CONTAINMENT else 0.0
+
+
+def best_match(fp: Fingerprint, candidates: Iterable[tuple[str, Fingerprint]]) -> str | None:
+    """The group of the most similar candidate that is a version of the same story, if any."""
+    scored = [(similarity(fp, other), group) for group, other in candidates]
+    best = max(scored, default=(0.0, None))
+    return best[1] if best[0] > 0 else None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an article goes: its group, the original it copies (if it is a copy), and its index keys."""
+
+    group: str
+    copy_of: str | None
+    exact: str
+    bands: tuple[str, ...]
+
+
+def article_fingerprint(article: Article) -> Fingerprint:
+    """The fingerprint of an article's headline, body and publication date."""
+    return fingerprint(article.headline, article.body, parse_published(article.published))
+
+
+def place(searcher: Searcher, articles: Sequence[Article]) -> list[Placement]:
+    """Group a batch against the index and against itself, in order: the first of a story founds its group."""
+    prints = [article_fingerprint(a) for a in articles]
+    keys = band_keys(prints)
+    exact_seen: dict[str, tuple[str, str]] = {}  # in this batch: exact key -> (id, group)
+    band_seen: dict[str, list[int]] = defaultdict(list)  # in this batch: band key -> positions
+    placements: list[Placement] = []
+    for i, (article, fp, bands) in enumerate(zip(articles, prints, keys, strict=True)):
+        original = exact_seen.get(fp.exact) or find_original(searcher, fp.exact, exclude=article.id)
+        if original:
+            placements.append(Placement(original[1], original[0], fp.exact, ()))
+            continue
+        earlier = {j for band in bands for j in band_seen[band]}
+        candidates = [(placements[j].group, prints[j]) for j in sorted(earlier)]
+        for stored in find_candidates(searcher, bands, exclude=article.id):
+            other = fingerprint(stored.get("headline", ""), stored.get("body", ""), stored.get("published"))
+            candidates.append((stored.get("group") or stored["id"], other))
+        group = best_match(fp, candidates) or article.id
+        placements.append(Placement(group, None, fp.exact, tuple(bands)))
+        exact_seen[fp.exact] = (article.id, group)
+        for band in bands:
+            band_seen[band].append(i)
+    return placements
