@@ -499,6 +499,9 @@ def similar(ix: Index, article_id: str, top: int = SIMILAR) -> list[dict[str, An
     """'More like this': other stories sharing the most telling body words with this one (one hit a story)."""
     with ix.searcher() as searcher:
         docnum = searcher.document_number(id=article_id)
+        original = searcher.stored_fields(docnum).get("copy_of") if docnum is not None else None
+        if original:  # an exact copy has no text of its own to compare: its original's is the same
+            docnum = searcher.document_number(id=original)
         if docnum is None:
             return []
         table = facet_table(ix, searcher)

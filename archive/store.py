@@ -7,7 +7,7 @@ an article exactly as it was extracted without a second store.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from whoosh import fields, index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 from whoosh.writing import IndexWriter
@@ -64,7 +63,6 @@ def make_schema() -> fields.Schema:
         group=fields.ID(stored=True),
         copy_of=fields.ID(stored=True),
         exact=fields.ID(),  # the exact-copy key, on original articles only
-        lsh=fields.KEYWORD(),  # MinHash band keys: articles sharing one are candidate versions
         data=fields.STORED,
     )
 
@@ -95,9 +93,7 @@ def _facet_value(values: Iterable[str]) -> str:
     return ",".join(v.replace(",", " ") for v in values if v)
 
 
-def article_document(
-    article: Article, content_hash: str, file: str, *, group: str, exact: str, bands: Sequence[str]
-) -> dict[str, Any]:
+def article_document(article: Article, content_hash: str, file: str, *, group: str, exact: str) -> dict[str, Any]:
     """The fields Whoosh stores for one article: its text, facets, and the keys that group its versions."""
     data = article.to_dict()
     ents = article.entities
@@ -123,7 +119,6 @@ def article_document(
         "month": published.strftime("%Y-%m") if published else "",
         "group": group,
         "exact": exact,
-        "lsh": " ".join(bands),
         "data": json.dumps(data, ensure_ascii=False),
     }
     if published is not None:
@@ -198,13 +193,10 @@ def find_original(searcher: Searcher, exact: str, exclude: str) -> tuple[str, st
     return None
 
 
-def find_candidates(searcher: Searcher, bands: Sequence[str], exclude: str) -> list[dict[str, Any]]:
-    """Stored fields of the articles sharing an LSH band with these keys: the candidate versions."""
-    if not bands:
-        return []
-    matched = searcher.search(Or([Term("lsh", band) for band in bands]), limit=None, scored=False)
-    found = [searcher.stored_fields(docnum) for docnum in matched.docs()]
-    return [stored for stored in found if stored["id"] != exclude]
+def find_articles(searcher: Searcher, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Stored fields of the original articles (not copies) with these ids that are in the index."""
+    found = (searcher.document(id=article_id) for article_id in ids)
+    return [stored for stored in found if stored and not stored.get("copy_of")]
 
 
 def copies_of(searcher: Searcher, ids: Iterable[str]) -> list[tuple[str, str]]:

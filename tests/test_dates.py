@@ -58,7 +58,7 @@ def test_search_page_histogram_bars_link_and_say_their_counts(corpus_index):
 
     client = create_app({"INDEX_DIR": corpus_index}).test_client()
     html = client.get("/search?q=oil").get_data(as_text=True)
-    assert '<svg viewBox="0 0 640 120" role="group" aria-label="Matching articles by month' in html
+    assert '<svg viewBox="0 0 640 120" role="group" aria-label="Matching stories by month' in html
     assert 'href="/search?q=oil&amp;from=1987-04-01&amp;to=1987-04-30" aria-label="Apr 1987: ' in html
     assert "undated, not shown" in html
     narrowed = client.get("/search?q=oil&from=1987-04-01&to=1987-04-30").get_data(as_text=True)

@@ -1,9 +1,9 @@
 """Duplicates: the same copy read twice, and versions of one story (updates, new headlines, trims).
 
 Each article gets a fingerprint: a hash of its normalised words (equal hashes are the same
-copy) and MinHash band keys over 5-word shingles (datasketch), which the index keeps as
-terms, so finding candidates for a new article is one term query and the buckets are
-committed with the articles they belong to. A candidate is a version of the same story when
+copy, kept in the Whoosh index) and MinHash band keys over 5-word shingles (datasketch),
+kept in a small SQLite table beside the index (`bands.sqlite`): as Whoosh terms, 42 nearly
+unique keys per article doubled the cost of every commit. A candidate is a version of the same story when
 the two texts share enough shingles *and* were published close together: wire services
 re-issue formula stories (reserve operations, crop estimates, price tables) day after day
 with most words equal, and those are different stories. The figures behind the thresholds
@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from datasketch import MinHash
 from whoosh.searching import Searcher
 
 from archive.article import Article
-from archive.store import find_candidates, find_original, parse_published
+from archive.store import find_articles, find_original, parse_published
 
 SHINGLE_WORDS = 5
 SHORT_BODY_WORDS = 60  # shorter bodies (earnings tables, dividend notices) are formulas: the headline joins them
@@ -105,7 +107,31 @@ def article_fingerprint(article: Article) -> Fingerprint:
     return fingerprint(article.headline, article.body, parse_published(article.published))
 
 
-def place(searcher: Searcher, articles: Sequence[Article]) -> list[Placement]:
+class BandTable:
+    """LSH buckets: band key -> article ids, in `<index>/bands.sqlite`.
+
+    Written before the articles are committed to the index, so a run killed in between leaves
+    at worst keys of articles the index does not have, which lookups skip. Keys of removed or
+    changed articles stay for the same reason: every candidate is checked against the index.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(path, timeout=120)
+        self.db.execute("CREATE TABLE IF NOT EXISTS bands (key TEXT, id TEXT, PRIMARY KEY (key, id)) WITHOUT ROWID")
+
+    def ids(self, keys: Sequence[str]) -> set[str]:
+        marks = ",".join("?" * len(keys))
+        return {row[0] for row in self.db.execute(f"SELECT id FROM bands WHERE key IN ({marks})", list(keys))}
+
+    def add(self, entries: Iterable[tuple[str, Sequence[str]]]) -> None:
+        """Record (article id, its band keys) pairs, in one transaction."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO bands VALUES (?, ?)", ((key, aid) for aid, keys in entries for key in keys)
+            )
+
+
+def place(searcher: Searcher, table: BandTable, articles: Sequence[Article]) -> list[Placement]:
     """Group a batch against the index and against itself, in order: the first of a story founds its group."""
     prints = [article_fingerprint(a) for a in articles]
     keys = band_keys(prints)
@@ -119,7 +145,7 @@ def place(searcher: Searcher, articles: Sequence[Article]) -> list[Placement]:
             continue
         earlier = {j for band in bands for j in band_seen[band]}
         candidates = [(placements[j].group, prints[j]) for j in sorted(earlier)]
-        for stored in find_candidates(searcher, bands, exclude=article.id):
+        for stored in find_articles(searcher, table.ids(bands) - {article.id}):
             other = fingerprint(stored.get("headline", ""), stored.get("body", ""), stored.get("published"))
             candidates.append((stored.get("group") or stored["id"], other))
         group = best_match(fp, candidates) or article.id

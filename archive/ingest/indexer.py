@@ -21,7 +21,7 @@ from whoosh.query import Term
 
 from archive.article import Article
 from archive.errors import ArchiveError, UnreadableFile
-from archive.ingest.duplicates import GROUPING_VERSION, place
+from archive.ingest.duplicates import GROUPING_VERSION, BandTable, place
 from archive.ingest.readers import FileResult, iter_files, read_file
 from archive.store import (
     article_document,
@@ -102,6 +102,7 @@ class Indexer:
         progress: Progress | None = None,
     ) -> None:
         self.ix: Index = open_index(index_dir, create=True)
+        self.bands = BandTable(index_dir / "bands.sqlite")
         self.max_bytes = max_bytes
         self.enricher_factory = enricher_factory
         self.enrichment_version = enrichment_version
@@ -175,7 +176,7 @@ class Indexer:
             return
         pending, self._pending = self._pending, []
         with self.ix.searcher() as searcher:
-            placements = place(searcher, [p.article for p in pending])
+            placements = place(searcher, self.bands, [p.article for p in pending])
         originals = [p.article for p, where in zip(pending, placements, strict=True) if where.copy_of is None]
         if originals and self._enricher is None:
             self._enricher = self.enricher_factory()
@@ -186,10 +187,9 @@ class Indexer:
                 document = copy_document(p.article, p.content_hash, p.file, copy_of=where.copy_of, group=where.group)
             else:
                 article = next(enriched)
-                document = article_document(
-                    article, p.content_hash, p.file, group=where.group, exact=where.exact, bands=where.bands
-                )
+                document = article_document(article, p.content_hash, p.file, group=where.group, exact=where.exact)
             documents.append(document)
+        self.bands.add((p.article.id, where.bands) for p, where in zip(pending, placements, strict=True))
         with self.ix.writer(timeout=WRITER_WAIT) as writer:
             write_documents(writer, documents)
         for p in pending:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.article import Article, Dateline, Entities
-from archive.ingest.duplicates import article_fingerprint, band_keys
+from archive.ingest.duplicates import article_fingerprint
 from archive.ingest.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
 from archive.store import article_document, open_index
 
@@ -52,12 +52,8 @@ def retag(index_dir: Path, topics_file: Path | None = None) -> int:
             article = article_from_data(json.loads(fields["data"]))
             topics = assign_topics("" if article.headline_derived else article.headline, article.body, lexicon)
             article = replace(article, topics=topics.topics, topic_scores=topics.scores, topic_evidence=topics.evidence)
-            fingerprint = article_fingerprint(article)
-            (bands,) = band_keys([fingerprint])
-            group = fields.get("group") or article.id
-            document = article_document(
-                article, fields["content_hash"], fields["file"], group=group, exact=fingerprint.exact, bands=bands
-            )
+            group, exact = fields.get("group") or article.id, article_fingerprint(article).exact
+            document = article_document(article, fields["content_hash"], fields["file"], group=group, exact=exact)
             if fields.get("indexed") is not None:
                 document["indexed"] = fields["indexed"]
             writer.update_document(**document)
