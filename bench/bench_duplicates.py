@@ -76,7 +76,8 @@ def main() -> int:
     for group, found in sorted(multi.items(), key=lambda kv: -len(kv[1]))[:5]:
         print(f"    {len(found)} x {headline(by_id.get(group) or found[0])}")
 
-    pairs = [(d["id"], g) for g, m in multi.items() for d in m if d["id"] != g]
+    # Pairs are named by file and story number (`reut2-003.sgm#2471`), which hold wherever the corpus sits.
+    pairs = [(key(d), key(by_id[g])) for g, m in multi.items() for d in m if d["id"] != g and g in by_id]
     labels = json.loads(LABELS.read_text()) if LABELS.exists() else []
     grouped = set(pairs)
     checked = [item for item in labels if (item["a"], item["b"]) in grouped]
@@ -88,9 +89,14 @@ def main() -> int:
         )
     if args.sample:
         rng = random.Random(args.seed)
+        by_key = {key(d): d for d in docs}
         for a, b in rng.sample(sorted(pairs), min(args.sample, len(pairs))):
-            print(json.dumps({"a": a, "b": b, "same": None, "A": describe(by_id[a]), "B": describe(by_id[b])}))
+            print(json.dumps({"a": a, "b": b, "same": None, "A": describe(by_key[a]), "B": describe(by_key[b])}))
     return 0
+
+
+def key(stored: dict) -> str:
+    return Path(json.loads(stored["data"])["source"]).name
 
 
 def headline(stored: dict) -> str:
