@@ -1,11 +1,14 @@
 """Turn the teacher's JSONL annotations (+ GMB gold) into spaCy 3 DocBins for training.
 
 Usage: python training/make_corpus.py TEACHER_DIR OUT_DIR --gmb {merged,hybrid,teacher} [--no-gazetteer]
+       [--labels {archive,named}]
 
 Silver data = teacher entities, restricted to named types, cleaned of obvious junk and
 (with the gazetteer) corrected for country names and demonyms. GMB either keeps only the
 teacher's labels ("teacher") or uses the GMB gold spans, typed and trimmed with the
-teacher's help ("merged"; "hybrid" = merged but ORG from the teacher). Nothing from GUM
+teacher's help ("merged"; "hybrid" = merged but ORG from the teacher). With --labels archive
+(the default) only the archive's seven labels are kept (training.corpora.STUDENT_LABELS); the
+teacher's other named types are used for cleaning, then become "no entity". Nothing from GUM
 or from the held-out GMB / Reuters splits goes into train.
 """
 
@@ -25,7 +28,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, DocBin, Span
 from spacy.util import filter_spans
 
-from training.corpora import NAMED_LABELS, iob_spans
+from training.corpora import LABEL_SETS, NAMED_LABELS, iob_spans
 from training.gazetteer import load_gazetteer
 
 TITLES = {
@@ -54,8 +57,11 @@ GMB_COMPATIBLE = {
 class Cleaner:
     """Filters teacher spans and applies the gazetteer corrections (GPE / NORP)."""
 
-    def __init__(self, nlp: spacy.language.Language, use_gazetteer: bool) -> None:
+    def __init__(
+        self, nlp: spacy.language.Language, use_gazetteer: bool, labels: tuple[str, ...] = NAMED_LABELS
+    ) -> None:
         self.use_gazetteer = use_gazetteer
+        self.labels = set(labels)
         self.places, self.demonyms = load_gazetteer()
         self.matcher = PhraseMatcher(nlp.vocab)
         self.matcher.add("GPE", list(nlp.tokenizer.pipe(sorted(self.places))))
@@ -90,7 +96,14 @@ class Cleaner:
         return kept
 
     def correct_doc(self, doc: Doc, spans: list[Span]) -> list[Span]:
-        """Relabel exact gazetteer matches; add unlabelled unambiguous ones."""
+        """Relabel exact gazetteer matches; add unlabelled unambiguous ones; keep the student's labels.
+
+        All named types take part in the corrections (a LANGUAGE "English" blocks adding a NORP),
+        then spans outside the student's label set are dropped (trained as "no entity").
+        """
+        return [s for s in self._gazetteer(doc, spans) if s.label_ in self.labels]
+
+    def _gazetteer(self, doc: Doc, spans: list[Span]) -> list[Span]:
         if not self.use_gazetteer:
             return spans
         by_offsets = {(s.start, s.end): s for s in spans}
@@ -208,11 +221,13 @@ def main() -> None:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--gmb", choices=["merged", "hybrid", "teacher"], default="merged")
     parser.add_argument("--no-gazetteer", action="store_true")
+    parser.add_argument("--labels", choices=sorted(LABEL_SETS), default="archive",
+                        help="archive: the 7 labels the archive uses (shipped); named: all 11 named types")
     parser.add_argument("--dev-reuters", type=int, default=300, help="Reuters dev docs used for model selection")
     args = parser.parse_args()
 
     nlp = spacy.blank("en")
-    cleaner = Cleaner(nlp, use_gazetteer=not args.no_gazetteer)
+    cleaner = Cleaner(nlp, use_gazetteer=not args.no_gazetteer, labels=LABEL_SETS[args.labels])
     args.out_dir.mkdir(parents=True, exist_ok=True)
     train = [
         *silver_docs(nlp, args.teacher_dir / "reuters.jsonl", "train", cleaner),

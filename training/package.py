@@ -47,6 +47,8 @@ def main() -> None:
             "Load with exclude=['senter'] for NER-only speed. Built by training/train.sh."
         ),
         "license": "research use only (trained on Reuters-21578)",
+        # Only spaCy 3.8 architectures: any 3.8.x loads it (3.8.0-3.8.7 run it ~2.5x faster, see training/README.md).
+        "spacy_version": ">=3.8.0,<3.9.0",
         "sources": SOURCES,
         "performance": {
             "note": "exact-span P/R/F; see training/README.md for test-set definitions",

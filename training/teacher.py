@@ -5,6 +5,9 @@ Modes:
   predict           JSONL {"words", "spaces"} or {"text"} on stdin -> {"ents": [[start, end, label]]} on stdout
                     (token offsets for words, char offsets for text); used by bench/bench_ner.py
   speed N_PROCESS   JSON list of texts on stdin -> words/s of NER-only nlp.pipe on stdout
+  speed-server      first stdin line: JSON list of texts; then one N_PROCESS per line -> one
+                    {"words", "seconds"} line per request (the model and texts load once, so the
+                    benchmark can alternate teacher and student runs)
 """
 
 from __future__ import annotations
@@ -67,6 +70,17 @@ def speed(nlp: spacy.language.Language, n_process: int) -> None:
     print(json.dumps({"words": words, "seconds": time.perf_counter() - start}))
 
 
+def speed_server(nlp: spacy.language.Language) -> None:
+    """Timed NER-only passes over the same texts, one per request line (see the module docstring)."""
+    texts = json.loads(sys.stdin.readline())
+    list(nlp.pipe(texts[:200]))
+    for line in sys.stdin:
+        start = time.perf_counter()
+        words = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64, n_process=int(line)))
+        sys.stdout.write(json.dumps({"words": words, "seconds": time.perf_counter() - start}) + "\n")
+        sys.stdout.flush()
+
+
 def main() -> None:
     mode = sys.argv[1]
     if mode == "annotate":
@@ -80,6 +94,8 @@ def main() -> None:
         predict(spacy.load(TEACHER_MODEL, disable=["tagger", "parser"]))
     elif mode == "speed":
         speed(spacy.load(TEACHER_MODEL, disable=["tagger", "parser"]), int(sys.argv[2]))
+    elif mode == "speed-server":
+        speed_server(spacy.load(TEACHER_MODEL, disable=["tagger", "parser"]))
     else:
         raise SystemExit(__doc__)
 

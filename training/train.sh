@@ -11,6 +11,7 @@ PY="${PYTHON:-$ROOT/.venv/bin/python}"
 BUILD="$ROOT/build"
 TEACHER_VENV="$BUILD/teacher-venv"
 VARIANT="${VARIANT:-teacher}"         # GMB labels: teacher (shipped; best on GUM), merged or hybrid (see README)
+LABELS="${LABELS:-archive}"           # archive: the 7 labels the archive uses (shipped); named: all 11 named types
 MAX_STEPS="${MAX_STEPS:-6000}"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHASHSEED=0
 
@@ -29,13 +30,15 @@ if [ ! -s "$BUILD/teacher/reuters.jsonl" ]; then
   rm -rf "$BUILD/teacher" && mv "$BUILD/teacher.tmp" "$BUILD/teacher"
 fi
 
-CORPUS="$BUILD/corpus/$VARIANT"
+CORPUS="$BUILD/corpus/$VARIANT-$LABELS"
 if [ ! -s "$CORPUS/train.spacy" ]; then
-  echo "== corpus ($VARIANT) -> $CORPUS"
-  "$PY" training/make_corpus.py "$BUILD/teacher" "$CORPUS" --gmb "$VARIANT"
+  echo "== corpus ($VARIANT, $LABELS labels) -> $CORPUS"
+  "$PY" training/make_corpus.py "$BUILD/teacher" "$CORPUS" --gmb "$VARIANT" --labels "$LABELS"
 fi
 
-RUN="$BUILD/runs/$VARIANT-$MAX_STEPS"
+# The run directory names the config's hash too: a changed config.cfg trains again.
+CONFIG_HASH="$(sha1sum training/config.cfg | cut -c1-8)"
+RUN="$BUILD/runs/$VARIANT-$LABELS-$MAX_STEPS-$CONFIG_HASH"
 if [ ! -d "$RUN/model-best" ]; then
   echo "== train -> $RUN (log: $RUN.log)"
   "$PY" -m spacy train training/config.cfg --output "$RUN" \

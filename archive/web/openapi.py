@@ -56,6 +56,12 @@ ERRORS = {
 }
 
 
+RELATIONS = {
+    "similar": "More like this: other stories sharing the most telling words",
+    "versions": "Other versions of the story (updates, new headlines, exact copies), oldest first",
+}
+
+
 def openapi_document() -> dict[str, Any]:
     """The whole document; built on request so it always lists the current facets."""
     article_id = {"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -101,20 +107,13 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": _json("The article", {"type": "object"}),
                               "404": {"$ref": "#/components/responses/NotFound"}},
             }},
-            "/api/articles/{article_id}/similar": {"get": {
-                "summary": "More like this: articles sharing the most telling words",
+            **{f"/api/articles/{{article_id}}/{relation}": {"get": {
+                "summary": summary,
                 "parameters": [article_id],
-                "responses": {"200": _json("Similar articles", {"type": "object", "properties": {
-                    "id": {"type": "string"}, "similar": {"type": "array", "items": {"type": "object"}}}}),
+                "responses": {"200": _json(summary, {"type": "object", "properties": {
+                    "id": {"type": "string"}, relation: {"type": "array", "items": {"type": "object"}}}}),
                     "404": {"$ref": "#/components/responses/NotFound"}},
-            }},
-            "/api/articles/{article_id}/versions": {"get": {
-                "summary": "Other versions of the story (updates, new headlines, exact copies), oldest first",
-                "parameters": [article_id],
-                "responses": {"200": _json("Other versions", {"type": "object", "properties": {
-                    "id": {"type": "string"}, "versions": {"type": "array", "items": {"type": "object"}}}}),
-                    "404": {"$ref": "#/components/responses/NotFound"}},
-            }},
+            }} for relation, summary in RELATIONS.items()},
             "/api/entities/{facet}/{value}": {"get": {
                 "summary": "A person, organisation, country, topic, place, author or source",
                 "parameters": entity_params,
