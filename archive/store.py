@@ -184,13 +184,9 @@ def write_documents(writer: IndexWriter, documents: Iterable[dict[str, Any]]) ->
     return count
 
 
-def find_original(searcher: Searcher, exact: str, exclude: str) -> tuple[str, str] | None:
-    """(id, group) of an original article with this exact-copy key, other than `exclude`."""
-    for docnum in searcher.document_numbers(exact=exact):
-        stored = searcher.stored_fields(docnum)
-        if stored["id"] != exclude:
-            return stored["id"], stored.get("group") or stored["id"]
-    return None
+def find_exact(searcher: Searcher, exact: str) -> list[dict[str, Any]]:
+    """Stored fields of the original articles with this exact-copy key."""
+    return [searcher.stored_fields(docnum) for docnum in searcher.document_numbers(exact=exact)]
 
 
 def find_articles(searcher: Searcher, ids: Iterable[str]) -> list[dict[str, Any]]:

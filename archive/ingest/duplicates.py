@@ -4,7 +4,7 @@ Each article gets a fingerprint: a hash of its normalised words (equal hashes ar
 copy, kept in the Whoosh index) and MinHash band keys over 5-word shingles (datasketch),
 kept in a small SQLite table beside the index (`bands.sqlite`): as Whoosh terms, 42 nearly
 unique keys per article doubled the cost of every commit. A candidate is a version of the same story when
-the two texts share enough shingles *and* were published close together: wire services
+the two texts share enough shingles *and* were published close together (exact copies too): wire services
 re-issue formula stories (reserve operations, crop estimates, price tables) day after day
 with most words equal, and those are different stories. The figures behind the thresholds
 are in README.md (`bench/bench_duplicates.py`).
@@ -25,7 +25,7 @@ from datasketch import MinHash
 from whoosh.searching import Searcher
 
 from archive.article import Article
-from archive.store import find_articles, find_original, parse_published
+from archive.store import find_articles, find_exact, parse_published
 
 SHINGLE_WORDS = 5
 SHORT_BODY_WORDS = 60  # shorter bodies (earnings tables, dividend notices) are formulas: the headline joins them
@@ -34,7 +34,7 @@ WINDOW = timedelta(hours=48)  # versions of a story are filed within hours; form
 MIN_JACCARD = 0.5
 MIN_CONTAINMENT = 0.8  # a trimmed or extended version: most of the shorter text is inside the longer one
 MIN_JACCARD_UNDATED = 0.8  # without dates to compare, only near-identical texts count
-GROUPING_VERSION = "1"  # bump when fingerprints change, so re-indexing regroups
+GROUPING_VERSION = "2"  # bump when fingerprints change, so re-indexing regroups
 WORD = re.compile(r"\w+")
 
 
@@ -69,6 +69,11 @@ def band_keys(fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
     return keys
 
 
+def close_in_time(a: datetime | None, b: datetime | None) -> bool:
+    """Published within WINDOW of each other, or not both dated (then the text alone decides)."""
+    return a is None or b is None or abs(a - b) <= WINDOW
+
+
 def similarity(a: Fingerprint, b: Fingerprint) -> float:
     """How alike two texts are, 0 to 1: Jaccard of their shingles, or containment for a trimmed version."""
     common = len(a.shingles & b.shingles)
@@ -78,7 +83,7 @@ def similarity(a: Fingerprint, b: Fingerprint) -> float:
     containment = common / min(len(a.shingles), len(b.shingles))
     if a.published is None or b.published is None:
         return jaccard if jaccard >= MIN_JACCARD_UNDATED else 0.0
-    if abs(a.published - b.published) > WINDOW:
+    if not close_in_time(a.published, b.published):
         return 0.0
     if jaccard >= MIN_JACCARD:
         return jaccard
@@ -135,11 +140,14 @@ def place(searcher: Searcher, table: BandTable, articles: Sequence[Article]) -> 
     """Group a batch against the index and against itself, in order: the first of a story founds its group."""
     prints = [article_fingerprint(a) for a in articles]
     keys = band_keys(prints)
-    exact_seen: dict[str, tuple[str, str]] = {}  # in this batch: exact key -> (id, group)
+    exact_seen: dict[str, list[tuple[str, str, datetime | None]]] = defaultdict(list)  # key -> (id, group, date)
     band_seen: dict[str, list[int]] = defaultdict(list)  # in this batch: band key -> positions
     placements: list[Placement] = []
     for i, (article, fp, bands) in enumerate(zip(articles, prints, keys, strict=True)):
-        original = exact_seen.get(fp.exact) or find_original(searcher, fp.exact, exclude=article.id)
+        # The same words on another day are another day's news (a formula story), not a copy.
+        stored = [(s["id"], s.get("group") or s["id"], s.get("published")) for s in find_exact(searcher, fp.exact)]
+        originals = [o for o in [*exact_seen[fp.exact], *stored] if o[0] != article.id]
+        original = next((o for o in originals if close_in_time(o[2], fp.published)), None)
         if original:
             placements.append(Placement(original[1], original[0], fp.exact, ()))
             continue
@@ -150,7 +158,7 @@ def place(searcher: Searcher, table: BandTable, articles: Sequence[Article]) -> 
             candidates.append((stored.get("group") or stored["id"], other))
         group = best_match(fp, candidates) or article.id
         placements.append(Placement(group, None, fp.exact, tuple(bands)))
-        exact_seen[fp.exact] = (article.id, group)
+        exact_seen[fp.exact].append((article.id, group, fp.published))
         for band in bands:
             band_seen[band].append(i)
     return placements
