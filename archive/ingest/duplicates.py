@@ -30,11 +30,13 @@ from archive.store import find_articles, find_exact, parse_published
 SHINGLE_WORDS = 5
 SHORT_BODY_WORDS = 60  # shorter bodies (earnings tables, dividend notices) are formulas: the headline joins them
 BANDS, BAND_ROWS = 42, 3  # LSH: a pair with 30% shingles in common becomes a candidate 2 times in 3, at 50% always
-WINDOW = timedelta(hours=48)  # versions of a story are filed within hours; formula stories recur daily
+WINDOW = timedelta(hours=48)  # versions of a story are filed within hours, re-issues within a day or two
+SAME_DAY = timedelta(hours=12)  # beyond this, formula stories re-issued daily (~24 h apart) look like updates
 MIN_JACCARD = 0.5
 MIN_CONTAINMENT = 0.8  # a trimmed or extended version: most of the shorter text is inside the longer one
+MIN_JACCARD_LATER = 0.85  # 12 to 48 hours apart: a re-issue with small edits, not the next day's figures
 MIN_JACCARD_UNDATED = 0.8  # without dates to compare, only near-identical texts count
-GROUPING_VERSION = "2"  # bump when fingerprints change, so re-indexing regroups
+GROUPING_VERSION = "3"  # bump when fingerprints change, so re-indexing regroups
 WORD = re.compile(r"\w+")
 
 
@@ -85,6 +87,8 @@ def similarity(a: Fingerprint, b: Fingerprint) -> float:
         return jaccard if jaccard >= MIN_JACCARD_UNDATED else 0.0
     if not close_in_time(a.published, b.published):
         return 0.0
+    if abs(a.published - b.published) > SAME_DAY:
+        return jaccard if jaccard >= MIN_JACCARD_LATER else 0.0
     if jaccard >= MIN_JACCARD:
         return jaccard
     return jaccard if containment >= MIN_CONTAINMENT else 0.0
