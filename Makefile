@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python bench/bench_ner.py
 	$(BIN)/python bench/bench_countries.py
 	$(BIN)/python bench/bench_extraction.py
+	$(BIN)/python bench/bench_duplicates.py
 
 # Rebuild the bundled NER pipeline from the spaCy 2 teacher (an hour or more; not part of the tests).
 model: install

@@ -44,8 +44,12 @@ def test_histogram_counts_every_match_by_month_with_undated_apart(corpus_index):
 
 @pytest.mark.parametrize(
     ("params", "name"),
-    [({"from": "1987-13-01"}, "from"), ({"from": "yesterday"}, "from"), ({"to": "87-03-01"}, "to"),
-     ({"from": "1987-04-01", "to": "1987-03-01"}, "to")],
+    [
+        ({"from": "1987-13-01"}, "from"),
+        ({"from": "yesterday"}, "from"),
+        ({"to": "87-03-01"}, "to"),
+        ({"from": "1987-04-01", "to": "1987-03-01"}, "to"),
+    ],
 )
 def test_bad_dates_are_named(params, name):
     with pytest.raises(BadParameter) as caught:

@@ -138,7 +138,7 @@ def test_did_you_mean_help_and_a_malformed_query(client):
     html = client.get("/search?q=Erdgan+visti").get_data(as_text=True)
     assert 'Did you mean <a href="/search?q=Erdogan+visit">Erdogan visit</a>?' in html
     assert "Did you mean" not in client.get("/search?q=Erdogan").get_data(as_text=True)
-    assert "<details class=\"help\">" in html and "<summary>Search tips</summary>" in html
+    assert '<details class="help">' in html and "<summary>Search tips</summary>" in html
     bad = client.get("/search?q=published:yesterday")
     assert bad.status_code == 400
     assert "q: the query could not be understood" in bad.get_data(as_text=True)
