@@ -41,7 +41,7 @@ HOSTILE = [
     f"SOCHI (Reuters) - Erdogan said <script>{PWN}; alert('body')</script> talks on Syria went well.\n",
     f'Putin <img src=x onerror="{PWN}"> visits Ankara\n\n'
     f'ANKARA (Reuters) - Vladimir Putin met <a href="javascript:{PWN}">Erdogan</a> and '
-    f"<svg onload=\"{PWN}\"></svg> officials from the Turkish Foreign Ministry in Ankara.\n",
+    f'<svg onload="{PWN}"></svg> officials from the Turkish Foreign Ministry in Ankara.\n',
 ]
 
 
@@ -149,6 +149,21 @@ def test_search_tick_two_countries_dates_article_entity_export(corpus_server, br
     assert page.get_by_role("heading", name="Appears most with").is_visible()
     assert page.locator(".histogram a").count() >= 3
     page.screenshot(path=str(SHOTS / "entity.png"), full_page=True)
+    page.close()
+
+
+def test_a_story_with_versions_opens_them_on_its_article_page(corpus_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{corpus_server}/search?q=" + "headline:%22manila said to offer debt bonds%22")
+    assert total(page) == 1  # three wire copies, one story
+    page.get_by_role("link", name=re.compile(r"^\d+ other versions?$")).click()
+    page.wait_for_url("**/articles/*#versions")
+    versions = page.locator("#versions li")
+    assert page.get_by_role("heading", name="Other versions of this story").is_visible() and versions.count() >= 1
+    versions.first.get_by_role("link").click()
+    page.wait_for_url("**/articles/*")
+    assert "MANILA SAID TO OFFER DEBT BONDS" in page.locator("h1").inner_text()
+    page.screenshot(path=str(SHOTS / "article-versions.png"), full_page=True)
     page.close()
 
 
