@@ -91,7 +91,7 @@ def test_the_pages_link_a_story_to_its_other_versions(folder):
     page = client.get("/search?q=Erdogan").get_data(as_text=True)
     assert "<strong>2</strong> stories" in page and "2 other versions</a>" in page and "#versions" in page
     article = client.get(f"/articles/{ids['original']}").get_data(as_text=True)
-    assert "Other versions of this story" in article and "identical copy" in article
+    assert "Other versions of this story" in article and article.count("identical copy") == 1  # the update is not
     assert client.get(f"/articles/{ids['copy']}").get_data(as_text=True).count("An exact copy of") == 1
     api = client.get(f"/api/articles/{ids['original']}/versions").get_json()
     assert [v["id"] for v in api["versions"]] == [ids["copy"], ids["update"]]
