@@ -67,3 +67,11 @@ def test_pipeline_has_ner_and_sentences() -> None:
     assert {"PERSON", "ORG", "GPE", "LOC", "NORP"} <= set(nlp.get_pipe("ner").labels)
     doc = nlp("Turkey bought Russian air defences. NATO objected to the deal.")
     assert len(list(doc.sents)) == 2
+
+
+def test_ner_only_pipeline_is_slim() -> None:
+    """training/slim.py: only the archive's labels (each costs NER time per token), no shared tok2vec."""
+    nlp = spacy.load(MODEL, exclude=["senter"])
+    assert nlp.pipe_names == ["ner"]
+    assert set(nlp.get_pipe("ner").labels) == {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "EVENT"}
+    assert nlp("Erdogan met Putin in Sochi.").tensor.size == 0

@@ -25,9 +25,9 @@ NAMED_LABELS = (
     "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
     "WORK_OF_ART", "LAW", "LANGUAGE",
 )
-# The labels the shipped student learns: the ones the archive shows (people, organisations,
-# places, groups, events). The teacher's PRODUCT / WORK_OF_ART / LAW / LANGUAGE spans become "no
-# entity": every label costs the NER's transition loop time on every token (see training/README.md).
+# The labels the shipped student keeps: the ones the archive shows (people, organisations, places,
+# groups, events). It is trained on all NAMED_LABELS, then training/slim.py removes the
+# others: every label costs the NER's transition loop time on every token (see training/README.md).
 STUDENT_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "EVENT")
 LABEL_SETS = {"archive": STUDENT_LABELS, "named": NAMED_LABELS}
 GMB_HELDOUT_FRACTION = 0.10  # last 10% of GMB sentences: test only

@@ -6,9 +6,10 @@ Usage: python training/make_corpus.py TEACHER_DIR OUT_DIR --gmb {merged,hybrid,t
 Silver data = teacher entities, restricted to named types, cleaned of obvious junk and
 (with the gazetteer) corrected for country names and demonyms. GMB either keeps only the
 teacher's labels ("teacher") or uses the GMB gold spans, typed and trimmed with the
-teacher's help ("merged"; "hybrid" = merged but ORG from the teacher). With --labels archive
-(the default) only the archive's seven labels are kept (training.corpora.STUDENT_LABELS); the
-teacher's other named types are used for cleaning, then become "no entity". Nothing from GUM
+teacher's help ("merged"; "hybrid" = merged but ORG from the teacher). --labels named (the
+default, shipped) keeps all named types; --labels archive keeps only the archive's seven
+(training.corpora.STUDENT_LABELS): the teacher's other named types are used for cleaning, then
+become "no entity" (an experiment: it cost PERSON recall on GUM, see training/README.md). Nothing from GUM
 or from the held-out GMB / Reuters splits goes into train.
 """
 
@@ -221,8 +222,8 @@ def main() -> None:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--gmb", choices=["merged", "hybrid", "teacher"], default="merged")
     parser.add_argument("--no-gazetteer", action="store_true")
-    parser.add_argument("--labels", choices=sorted(LABEL_SETS), default="archive",
-                        help="archive: the 7 labels the archive uses (shipped); named: all 11 named types")
+    parser.add_argument("--labels", choices=sorted(LABEL_SETS), default="named",
+                        help="named: all 11 named types (shipped); archive: only the 7 labels the archive uses")
     parser.add_argument("--dev-reuters", type=int, default=300, help="Reuters dev docs used for model selection")
     args = parser.parse_args()
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build archive/ner_model from scratch: teacher venv -> teacher annotations -> corpus -> train -> package.
+# Build archive/ner_model from scratch: teacher venv -> teacher annotations -> corpus -> train -> prune labels
+# -> package.
 # Usage: bash training/train.sh            (the shipped recipe; `make model` calls exactly this)
 # Steps whose output already exists in build/ are skipped; delete build/<step> to redo one.
 # Single-threaded and seeded (config.cfg [system] seed = 0), so reruns give the same model.
@@ -11,7 +12,7 @@ PY="${PYTHON:-$ROOT/.venv/bin/python}"
 BUILD="$ROOT/build"
 TEACHER_VENV="$BUILD/teacher-venv"
 VARIANT="${VARIANT:-teacher}"         # GMB labels: teacher (shipped; best on GUM), merged or hybrid (see README)
-LABELS="${LABELS:-archive}"           # archive: the 7 labels the archive uses (shipped); named: all 11 named types
+LABELS="${LABELS:-named}"             # trained labels: named (all 11 named types; shipped) or archive (only the 7 kept)
 MAX_STEPS="${MAX_STEPS:-6000}"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHASHSEED=0
 
@@ -30,7 +31,7 @@ if [ ! -s "$BUILD/teacher/reuters.jsonl" ]; then
   rm -rf "$BUILD/teacher" && mv "$BUILD/teacher.tmp" "$BUILD/teacher"
 fi
 
-CORPUS="$BUILD/corpus/$VARIANT-$LABELS"
+CORPUS="$BUILD/corpus/$VARIANT$([ "$LABELS" = named ] || echo "-$LABELS")"
 if [ ! -s "$CORPUS/train.spacy" ]; then
   echo "== corpus ($VARIANT, $LABELS labels) -> $CORPUS"
   "$PY" training/make_corpus.py "$BUILD/teacher" "$CORPUS" --gmb "$VARIANT" --labels "$LABELS"
@@ -46,6 +47,12 @@ if [ ! -d "$RUN/model-best" ]; then
     --training.max_steps "$MAX_STEPS" --code training/augment.py > "$RUN.log" 2>&1
 fi
 
+# Same weights, run faster: keep only the labels the archive uses (PERSON NORP FAC ORG GPE LOC EVENT)
+# and give ner and senter their own copy of the tok2vec (see training/slim.py, training/README.md).
+echo "== slim -> $RUN/model-slim"
+rm -rf "$RUN/model-slim"
+"$PY" training/slim.py "$RUN/model-best" "$RUN/model-slim"
+
 echo "== package -> archive/ner_model (evaluation figures into meta.json)"
-"$PY" training/package.py "$RUN/model-best"
+"$PY" training/package.py "$RUN/model-slim"
 du -sh archive/ner_model
