@@ -27,9 +27,26 @@ from archive.store import open_index  # noqa: E402
 
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578"
 QUERIES = [
-    "oil", "crude prices", '"interest rates"', "Japan trade surplus", "coffee OR cocoa", "bank NOT england",
-    "dollar yen", "merger", "opec output", "wheat exports", "strike", "Brazil debt", "earnings", "gold",
-    "", "*", "shipping", "sugar", "takeover bid", "tax reform",
+    "oil",
+    "crude prices",
+    '"interest rates"',
+    "Japan trade surplus",
+    "coffee OR cocoa",
+    "bank NOT england",
+    "dollar yen",
+    "merger",
+    "opec output",
+    "wheat exports",
+    "strike",
+    "Brazil debt",
+    "earnings",
+    "gold",
+    "",
+    "*",
+    "shipping",
+    "sugar",
+    "takeover bid",
+    "tax reform",
 ]
 FILTERS = [{}, {"country": ["US"]}, {"topic": ["economy-business-finance"]}, {"country": ["JP", "GB"]}]
 
@@ -69,7 +86,9 @@ def main() -> int:
     articles = stats.indexed + stats.updated
     start = time.perf_counter()
     rerun = Indexer(
-        index_dir, max_bytes=settings.max_file_bytes, enricher_factory=lambda: enricher,
+        index_dir,
+        max_bytes=settings.max_file_bytes,
+        enricher_factory=lambda: enricher,
         enrichment_version=ENRICHMENT_VERSION,
     ).run(files)
     rerun_seconds = time.perf_counter() - start

@@ -66,13 +66,22 @@ def main() -> None:
                 ratio = student[f"words_per_second_{key}"] / teacher[f"words_per_second_{key}"]
                 line += f"   teacher {best_median(teacher, key)}   student/teacher {ratio:.2f}x"
             print(line)
-    table("GUM news gold (never trained on), classes PERSON/ORG/PLACE(GPE+LOC+FAC)/EVENT:",
-          student["gum"], teacher and teacher["gum"])
-    table("Held-out GMB sentences (last 10%), GMB labels mapped:", student["gmb_heldout"],
-          teacher and teacher["gmb_heldout"])
+    table(
+        "GUM news gold (never trained on), classes PERSON/ORG/PLACE(GPE+LOC+FAC)/EVENT:",
+        student["gum"],
+        teacher and teacher["gum"],
+    )
+    table(
+        "Held-out GMB sentences (last 10%), GMB labels mapped:",
+        student["gmb_heldout"],
+        teacher and teacher["gmb_heldout"],
+    )
     if "reuters_agreement" in student:
-        table("Agreement with the teacher on held-out Reuters (teacher = reference), all named types:",
-              student["reuters_agreement"], None)
+        table(
+            "Agreement with the teacher on held-out Reuters (teacher = reference), all named types:",
+            student["reuters_agreement"],
+            None,
+        )
         table("The same, only the labels the student has:", student["reuters_agreement_student_labels"], None)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))

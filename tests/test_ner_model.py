@@ -19,8 +19,17 @@ SEED = ROOT / "seeds" / "000_5f80274b52949b65.txt"
 EXPECTED = {
     "PERSON": {"Tayyip Erdogan", "Vladimir Putin", "Bashar al-Assad"},
     "GPE": {
-        "Turkey", "Russia", "Syria", "Ankara", "Moscow", "Sochi", "New York", "Ukraine", "Poland",
-        "Armenia", "Azerbaijan",
+        "Turkey",
+        "Russia",
+        "Syria",
+        "Ankara",
+        "Moscow",
+        "Sochi",
+        "New York",
+        "Ukraine",
+        "Poland",
+        "Armenia",
+        "Azerbaijan",
     },
     "ORG": {"NATO", "Reuters"},
     "NORP": {"Turkish", "Russian", "Azeri", "Armenian"},
@@ -32,7 +41,8 @@ def seed_body() -> str:
     """The article body without byline, dateline, subhead and credit line."""
     lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
     lines = [
-        line for line in lines
+        line
+        for line in lines
         if not line.startswith("By ") and not line.startswith("(Writing by") and not line.isupper()
     ]
     lines[0] = re.sub(r"^[A-Z]+ \(Reuters\) [–-] ", "", lines[0])
