@@ -351,7 +351,8 @@ class DocTable:
         values = _facet_values(searcher)
         groups = [g[0] if g else f"#{d}" for d, g in enumerate(values["group"])]
         copies = frozenset(d for d, c in enumerate(values["copy_of"]) if c)
-        live = [groups[d] for d in range(len(groups)) if not searcher.reader().is_deleted(d)]
+        reader = searcher.reader()
+        live = [groups[d] for d in range(len(groups)) if not reader.is_deleted(d)]
         return cls(values, groups, copies, Counter(live))
 
     def stories(self, docnums: Iterable[int]) -> set[str]:

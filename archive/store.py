@@ -169,10 +169,9 @@ def parse_published(value: str | None) -> datetime | None:
     return parsed
 
 
-def stored_hashes(ix: index.Index, file: str) -> dict[str, str]:
+def stored_hashes(searcher: Searcher, file: str) -> dict[str, str]:
     """id -> content hash of every article the index holds from `file`."""
-    with ix.searcher() as searcher:
-        return {fields_["id"]: fields_["content_hash"] for fields_ in searcher.documents(file=file)}
+    return {fields_["id"]: fields_["content_hash"] for fields_ in searcher.documents(file=file)}
 
 
 def write_documents(writer: IndexWriter, documents: Iterable[dict[str, Any]]) -> int:
@@ -201,11 +200,6 @@ def copies_of(searcher: Searcher, ids: Iterable[str]) -> list[tuple[str, str]]:
     for original in ids:
         found += [(s["id"], s["file"]) for s in searcher.documents(copy_of=original)]
     return found
-
-
-def ids_in_file(searcher: Searcher, file: str) -> list[str]:
-    """Ids of every article read from `file`."""
-    return [stored["id"] for stored in searcher.documents(file=file)]
 
 
 def article_from_stored(stored: dict[str, Any]) -> dict[str, Any]:

@@ -27,7 +27,6 @@ from archive.store import (
     article_document,
     copies_of,
     copy_document,
-    ids_in_file,
     open_index,
     stored_hashes,
     write_documents,
@@ -151,7 +150,8 @@ class Indexer:
         if not result.articles and result.errors:
             return
         file = str(result.path)
-        known = stored_hashes(self.ix, file)
+        with self.ix.searcher() as searcher:
+            known = stored_hashes(searcher, file)
         seen = set()
         for article in result.articles:
             content_hash = stored_hash(article, self.enrichment_version)
@@ -237,7 +237,7 @@ class Indexer:
         if not files:
             return 0
         with self.ix.searcher() as searcher:
-            ids = {article_id for file in files for article_id in ids_in_file(searcher, file)}
+            ids = {article_id for file in files for article_id in stored_hashes(searcher, file)}
         removed = 0
         with self.ix.writer(timeout=WRITER_WAIT) as writer:
             for file in files:
