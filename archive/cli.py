@@ -49,6 +49,15 @@ def index_option(func: F) -> F:
     )(func)
 
 
+def facet_options(func: F) -> F:
+    """`--country`, `--topic`, … one repeatable option per facet in the registry."""
+    from archive.facets import REGISTRY
+
+    for facet in reversed(REGISTRY):
+        func = click.option(f"--{facet.name}", multiple=True, help=f"{facet.help} (repeatable: any of them).")(func)
+    return func
+
+
 @click.group()
 @click.version_option(package_name="news-archive")
 def main() -> None:
@@ -212,14 +221,7 @@ def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: f
 
 @main.command("search")
 @click.argument("query", required=False, default="")
-@click.option("--country", multiple=True, help="ISO country code, e.g. TR (repeatable: any of them).")
-@click.option("--topic", multiple=True, help="Topic slug, e.g. politics (repeatable).")
-@click.option("--person", multiple=True, help="Person name (repeatable).")
-@click.option("--org", multiple=True, help="Organisation name (repeatable).")
-@click.option("--place", multiple=True, help="Place name (repeatable).")
-@click.option("--author", multiple=True, help="Author name (repeatable).")
-@click.option("--source", multiple=True, help="Agency (Reuters) or web site (example.com) (repeatable).")
-@click.option("--year", multiple=True, help="Publication year, e.g. 1987 (repeatable).")
+@facet_options
 @click.option("--from", "date_from", default=None, help="Published on or after this day (YYYY-MM-DD).")
 @click.option("--to", "date_to", default=None, help="Published on or before this day (YYYY-MM-DD).")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")

@@ -11,6 +11,7 @@ class ArchiveError(Exception):
     """The archive could not do that."""
 
     skipped = False  # True for input left out by policy (too large, no text), not broken input
+    status = 400  # what the web app answers when a request meets this error
 
     def __init__(self, detail: str = "", *, subject: str | None = None) -> None:
         self.detail = detail
@@ -66,3 +67,5 @@ class BadParameter(ArchiveError):
 
 class IndexMissing(ArchiveError):
     """no archive index here yet; run `archive index PATH` first"""
+
+    status = 503

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from archive.store import FACETS
+from archive.facets import NAMES as FACETS
 from archive.web import create_app
 
 METHODS = {"get", "post", "put", "delete", "patch"}

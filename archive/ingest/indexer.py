@@ -24,6 +24,7 @@ from archive.errors import ArchiveError, UnreadableFile
 from archive.ingest.duplicates import GROUPING_VERSION, BandTable, place
 from archive.ingest.readers import FileResult, iter_files, read_file
 from archive.store import (
+    ArchiveWriter,
     article_document,
     copies_of,
     copy_document,
@@ -100,6 +101,7 @@ class Indexer:
         enrichment_version: str,
         progress: Progress | None = None,
     ) -> None:
+        self.index_dir = index_dir
         self.ix: Index = open_index(index_dir, create=True)
         self.bands = BandTable(index_dir / "bands.sqlite")
         self.max_bytes = max_bytes
@@ -164,7 +166,7 @@ class Indexer:
         # only a clean read can say that an article has left the file.
         gone = set(known) - seen if not result.errors else set()
         if gone:
-            with self.ix.writer(timeout=WRITER_WAIT) as writer:
+            with ArchiveWriter(self.ix, self.index_dir, timeout=WRITER_WAIT) as writer:
                 for article_id in gone:
                     writer.delete_by_term("id", article_id)
             self.stats.removed += len(gone)
@@ -190,7 +192,7 @@ class Indexer:
                 document = article_document(article, p.content_hash, p.file, group=where.group, exact=where.exact)
             documents.append(document)
         self.bands.add((p.article.id, where.bands) for p, where in zip(pending, placements, strict=True))
-        with self.ix.writer(timeout=WRITER_WAIT) as writer:
+        with ArchiveWriter(self.ix, self.index_dir, timeout=WRITER_WAIT) as writer:
             write_documents(writer, documents)
         for p in pending:
             if p.counted:
@@ -217,7 +219,7 @@ class Indexer:
                 )
             lost |= ids - {a.id for a in found}
         if lost:  # their files changed or went since: the next run over them indexes what is there now
-            with self.ix.writer(timeout=WRITER_WAIT) as writer:
+            with ArchiveWriter(self.ix, self.index_dir, timeout=WRITER_WAIT) as writer:
                 for copy_id in lost:
                     writer.delete_by_term("id", copy_id)
         self._flush()
@@ -239,7 +241,7 @@ class Indexer:
         with self.ix.searcher() as searcher:
             ids = {article_id for file in files for article_id in stored_hashes(searcher, file)}
         removed = 0
-        with self.ix.writer(timeout=WRITER_WAIT) as writer:
+        with ArchiveWriter(self.ix, self.index_dir, timeout=WRITER_WAIT) as writer:
             for file in files:
                 removed += writer.delete_by_query(Term("file", file))
         self.stats.removed += removed

@@ -14,8 +14,9 @@ from typing import Any
 
 from archive.article import Article, Dateline, Entities
 from archive.ingest.duplicates import article_fingerprint
+from archive.ingest.indexer import WRITER_WAIT
 from archive.ingest.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
-from archive.store import article_document, open_index
+from archive.store import ArchiveWriter, article_document, open_index
 
 _TUPLE_FIELDS = ("authors", "subheads", "countries", "topics")
 _DICT_OF_TUPLES = ("credits", "country_evidence", "topic_evidence")
@@ -45,7 +46,7 @@ def retag(index_dir: Path, topics_file: Path | None = None) -> int:
     with ix.searcher() as searcher:
         stored = list(searcher.all_stored_fields())
     rewritten = 0
-    with ix.writer() as writer:
+    with ArchiveWriter(ix, index_dir, timeout=WRITER_WAIT) as writer:
         for fields in stored:
             if fields.get("copy_of"):
                 continue  # an exact copy has no topics of its own: it shows its original's

@@ -13,9 +13,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from archive.errors import ArchiveError, BadParameter, IndexMissing
+from archive.errors import ArchiveError, BadParameter
+from archive.facets import ENTITY_PAGES
 from archive.search import (
-    ENTITY_FACETS,
     EXPORT_COLUMNS,
     SearchRequest,
     entity,
@@ -75,8 +75,8 @@ def api_related(article_id: str, relation: str) -> Any:
 @bp.get("/entities/<facet>/<path:value>")
 def api_entity(facet: str, value: str) -> Any:
     """An entity's article count, coverage by month, co-occurring entities and latest articles."""
-    if facet not in ENTITY_FACETS:
-        raise BadParameter(f"must be one of {', '.join(ENTITY_FACETS)}", subject="facet")
+    if facet not in ENTITY_PAGES:
+        raise BadParameter(f"must be one of {', '.join(ENTITY_PAGES)}", subject="facet")
     summary = entity(get_index(), facet, value)
     if not summary["total"]:
         return json_error(404, f"no articles with {facet} {value!r}")
@@ -124,7 +124,7 @@ def api_openapi() -> Any:
 
 @bp.errorhandler(ArchiveError)
 def archive_error(exc: ArchiveError) -> Any:
-    return json_error(503 if isinstance(exc, IndexMissing) else 400, exc.message)
+    return json_error(exc.status, exc.message)
 
 
 def json_error(status: int, message: str) -> Any:

@@ -9,7 +9,7 @@ from archive.store import open_index
 
 
 def get_index() -> Index:
-    """The index for this app; each search opens a fresh searcher, so new commits show up."""
+    """The index for this app; searches read it through per-thread snapshots that follow new commits."""
     ix = current_app.extensions.get("archive_index")
     if ix is None:
         ix = open_index(current_app.config["INDEX_DIR"])

@@ -4,19 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive.search import ENTITY_FACETS, EXPORT_COLUMNS, MAX_PAGE, SORTS
-from archive.store import FACETS
-
-FACET_HELP = {
-    "country": "ISO 3166 code, e.g. TR (case-insensitive)",
-    "topic": "IPTC Media Topic slug, e.g. politics",
-    "person": "person name as the facet lists it",
-    "org": "organisation name",
-    "place": "place name",
-    "author": "author name",
-    "source": "the dateline's agency (Reuters) or a web page's site (example.com)",
-    "year": "publication year, four digits",
-}
+from archive.facets import ENTITY_PAGES, NAMES, REGISTRY
+from archive.search import EXPORT_COLUMNS, MAX_PAGE, SORTS
 
 
 def _search_parameters() -> list[dict[str, Any]]:
@@ -24,11 +13,11 @@ def _search_parameters() -> list[dict[str, Any]]:
         {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 1000},
          "description": "Whoosh query syntax: words ANDed, \"phrases\", OR, NOT, field:value, wildcards*"},
     ]  # fmt: skip
-    for facet in FACETS:
+    for facet in REGISTRY:
         params.append({
-            "name": facet, "in": "query", "style": "form", "explode": True,
+            "name": facet.name, "in": "query", "style": "form", "explode": True,
             "schema": {"type": "array", "items": {"type": "string"}, "maxItems": 50},
-            "description": f"{FACET_HELP[facet]}; repeat for any of several (OR); different facets all apply (AND)",
+            "description": f"{facet.help}; repeat for any of several (OR); different facets all apply (AND)",
         })  # fmt: skip
     return [
         *params,
@@ -39,7 +28,7 @@ def _search_parameters() -> list[dict[str, Any]]:
         {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
         {"name": "expand", "in": "query", "style": "form", "explode": True,
-         "schema": {"type": "array", "items": {"type": "string", "enum": list(FACETS)}},
+         "schema": {"type": "array", "items": {"type": "string", "enum": list(NAMES)}},
          "description": "list every value of these facets instead of the top 25"},
     ]  # fmt: skip
 
@@ -66,7 +55,7 @@ def openapi_document() -> dict[str, Any]:
     """The whole document; built on request so it always lists the current facets."""
     article_id = {"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}}
     entity_params = [
-        {"name": "facet", "in": "path", "required": True, "schema": {"type": "string", "enum": list(ENTITY_FACETS)}},
+        {"name": "facet", "in": "path", "required": True, "schema": {"type": "string", "enum": list(ENTITY_PAGES)}},
         {"name": "value", "in": "path", "required": True, "schema": {"type": "string"}},
     ]
     counts = {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}}

@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, abort, current_app, redirect, render_templat
 from werkzeug.exceptions import HTTPException
 
 from archive.errors import ArchiveError, IndexMissing
+from archive.facets import BY_NAME, ENTITY_PAGES, NAMES, REGISTRY
 from archive.labels import country_flag, country_name, topic_label
 from archive.search import (
     FACET_LIMIT,
@@ -23,34 +24,14 @@ from archive.search import (
     similar,
     versions,
 )
-from archive.store import FACETS
 from archive.web import saved
 from archive.web.api import json_error
 from archive.web.index_access import get_index
 
 bp = Blueprint("pages", __name__)
 
-FACET_TITLES = {
-    "country": "Countries",
-    "topic": "Topics",
-    "person": "People",
-    "org": "Organisations",
-    "place": "Places",
-    "author": "Authors",
-    "source": "Sources",
-    "year": "Years",
-}
-ENTITY_TITLES = {
-    "country": "Country",
-    "topic": "Topic",
-    "person": "Person",
-    "org": "Organisation",
-    "place": "Place",
-    "author": "Author",
-    "source": "Source",
-}
 # Keys that describe a search; paging and "show all" are how it is looked at, not what it is.
-SEARCH_KEYS = ("q", *FACETS, "from", "to", "sort")
+SEARCH_KEYS = ("q", *NAMES, "from", "to", "sort")
 
 
 @bp.get("/")
@@ -65,10 +46,8 @@ def search_page() -> Any:
     try:
         search_request = SearchRequest.from_params(args.get, args.getlist)
         result = search(get_index(), search_request)
-    except IndexMissing as exc:
-        return render_template("search.html", result=None, message=exc.message, args=args), 503
     except ArchiveError as exc:
-        return render_template("search.html", result=None, message=exc.message, args=args), 400
+        return render_template("search.html", result=None, message=exc.message, args=args), exc.status
     return render_template("search.html", result=result, message=None, args=args, FACET_LIMIT=FACET_LIMIT)
 
 
@@ -97,7 +76,7 @@ def article_page(article_id: str) -> Any:
 @bp.get("/entities/<facet>/<path:value>")
 def entity_page(facet: str, value: str) -> Any:
     """A person, organisation, country, topic…: how much, when, with whom, and the latest stories."""
-    if facet not in ENTITY_TITLES:
+    if facet not in ENTITY_PAGES:
         abort(404, f"No entity pages for {facet!r}.")
     try:
         summary = entity(get_index(), facet, value)
@@ -105,7 +84,7 @@ def entity_page(facet: str, value: str) -> Any:
         abort(404)
     if not summary["total"]:
         abort(404, f"No articles about {facet_label(facet, value)}.")
-    return render_template("entity.html", entity=summary, title=ENTITY_TITLES[facet])
+    return render_template("entity.html", entity=summary, title=BY_NAME[facet].singular)
 
 
 @bp.get("/saved")
@@ -235,7 +214,7 @@ def filter_url(facet: str, value: str) -> str:
 
 def entity_url(facet: str, value: str) -> str:
     """The entity page for a facet value, or a filtered search where there are no such pages (years)."""
-    if facet in ENTITY_TITLES:
+    if facet in ENTITY_PAGES:
         return url_for("pages.entity_page", facet=facet, value=value)
     return filter_url(facet, value)
 
@@ -276,9 +255,9 @@ def register_template_helpers(app: Flask) -> None:
         country_name=country_name,
         country_flag=country_flag,
         topic_label=topic_label,
-        FACETS=FACETS,
-        FACET_TITLES=FACET_TITLES,
-        ENTITY_TITLES=ENTITY_TITLES,
+        FACETS=REGISTRY,
+        FACET_NAMES=NAMES,
+        FACET=BY_NAME,
     )
 
     @app.errorhandler(HTTPException)
@@ -291,5 +270,4 @@ def register_template_helpers(app: Flask) -> None:
     @app.errorhandler(ArchiveError)
     def archive_error(exc: ArchiveError) -> Any:
         """A bad parameter on a page (a saved-search form) is a message, not a stack trace."""
-        status = 503 if isinstance(exc, IndexMissing) else 400
-        return render_template("error.html", status=status, message=exc.message), status
+        return render_template("error.html", status=exc.status, message=exc.message), exc.status

@@ -1,0 +1,44 @@
+"""Search: a query and filters in, stories with snippets, facet counts and a histogram out.
+
+The web app, the JSON API and the CLI all call these functions and get the same JSON-ready
+dicts; none of them touches Whoosh or the columns directly. The pipeline of one search:
+
+- `request`   — `SearchRequest`: the parameters, validated, each bad one named
+- `query`     — the query box: Whoosh's query language over the text fields; the words it asks for
+- `selection` — which documents match: the words (Whoosh, unscored, once), dates and filters (columns)
+- `ranking`   — the order: top-k by score (Whoosh) or by date (columns), one hit per story
+- `counts`    — stories per facet value and per month, over the columns
+- `highlight` — `<mark>`ed snippets for the page and whole article bodies
+- `spelling`  — "did you mean"
+- `results`   — `search()`: one page of results, assembled from the above
+- `articles`  — one article, its versions, similar stories, entity pages, export, news since a date
+"""
+
+from archive.search.articles import (
+    EXPORT_COLUMNS,
+    count_since,
+    entity,
+    export,
+    get_article,
+    similar,
+    versions,
+)
+from archive.search.highlight import marked_body
+from archive.search.request import FACET_LIMIT, MAX_PAGE, SORTS, SearchRequest
+from archive.search.results import search
+
+__all__ = [
+    "EXPORT_COLUMNS",
+    "FACET_LIMIT",
+    "MAX_PAGE",
+    "SORTS",
+    "SearchRequest",
+    "count_since",
+    "entity",
+    "export",
+    "get_article",
+    "marked_body",
+    "search",
+    "similar",
+    "versions",
+]

@@ -1,0 +1,148 @@
+"""One article and what surrounds it: its versions, similar stories, entity pages, exports, news since."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from whoosh import query
+from whoosh.index import Index
+
+from archive.facets import BY_NAME, COMPANY
+from archive.search.counts import histogram, top_values
+from archive.search.query import parse_query
+from archive.search.ranking import by_date, ranked
+from archive.search.request import SearchRequest
+from archive.search.selection import select, word_matches
+from archive.store import Snapshot, article_from_stored, snapshot
+
+SIMILAR = 5
+ENTITY_LATEST = 10
+ENTITY_COMPANY_LIMIT = 10
+BRIEF_KEYS = ("id", "headline", "published", "dateline", "countries", "topics")
+EXPORT_COLUMNS = (
+    "id", "headline", "published", "authors", "place", "agency", "countries", "topics",
+    "people", "organizations", "places", "url", "source", "indexed", "versions",
+)  # fmt: skip
+
+
+def get_article(ix: Index, article_id: str) -> dict[str, Any] | None:
+    """The stored article JSON for an id, or None.
+
+    An exact copy is its own metadata (source, URL, date) over its original's text and entities,
+    with `copy_of` naming the original.
+    """
+    searcher = snapshot(ix).searcher
+    stored = searcher.document(id=article_id)
+    if not stored:
+        return None
+    article = article_from_stored(stored)
+    original = searcher.document(id=stored["copy_of"]) if stored.get("copy_of") else None
+    if original:
+        article = {**article_from_stored(original), **article, "copy_of": stored["copy_of"]}
+    return article
+
+
+def versions(ix: Index, article_id: str) -> list[dict[str, Any]]:
+    """The other versions of this article's story, oldest first; exact copies say so."""
+    searcher = snapshot(ix).searcher
+    stored = searcher.document(id=article_id)
+    if not stored or not stored.get("group"):
+        return []
+    found = [
+        article_from_stored(s) | {"copy": bool(s.get("copy_of"))} for s in searcher.documents(group=stored["group"])
+    ]
+    keys = ("id", "headline", "published", "dateline", "source", "url", "copy")
+    rows = [{k: a.get(k) for k in keys} for a in found if a["id"] != article_id]
+    return sorted(rows, key=lambda a: (a["published"] is None, a["published"] or ""))
+
+
+def _brief(snap: Snapshot, docnum: int) -> dict[str, Any]:
+    article = article_from_stored(snap.searcher.stored_fields(docnum))
+    return {key: article[key] for key in BRIEF_KEYS}
+
+
+def similar(ix: Index, article_id: str, top: int = SIMILAR) -> list[dict[str, Any]]:
+    """'More like this': other stories sharing the most telling body words with this one (one hit a story)."""
+    snap = snapshot(ix)
+    searcher = snap.searcher
+    docnum = searcher.document_number(id=article_id)
+    original = searcher.stored_fields(docnum).get("copy_of") if docnum is not None else None
+    if original:  # an exact copy has no text of its own to compare: its original's is the same
+        docnum = searcher.document_number(id=original)
+    if docnum is None:
+        return []
+    story = snap.columns.story
+    seen, out = {int(story[docnum])}, []
+    for hit in searcher.more_like(docnum, "body", top=top * 4):
+        if int(story[hit.docnum]) not in seen:
+            seen.add(int(story[hit.docnum]))
+            out.append(_brief(snap, hit.docnum))
+    return out[:top]
+
+
+def entity(ix: Index, facet: str, value: str, *, latest: int = ENTITY_LATEST) -> dict[str, Any]:
+    """One person, organisation, country, topic…: its story count, coverage over time, company and latest."""
+    snap = snapshot(ix)
+    columns = snap.columns
+    docs = columns.eligible & columns.with_values(facet, columns.terms.lookup(facet, [value]))
+    company = {}
+    for other in COMPANY:
+        counts = top_values(columns, BY_NAME[other], docs, None)
+        if other == facet:
+            counts.pop(value, None)
+        company[other] = dict(list(counts.items())[:ENTITY_COMPANY_LIMIT])
+    return {
+        "facet": facet,
+        "value": value,
+        "total": columns.count_stories(docs),
+        "histogram": histogram(columns, docs),
+        "cooccurring": company,
+        "latest": [_brief(snap, d) for d, _ in by_date(snap, docs, newest=True, stories=latest)],
+    }
+
+
+def export(ix: Index, request: SearchRequest) -> Iterator[dict[str, Any]]:
+    """Every story the search matches (not one page), in its sort order, one flat record at a time.
+
+    The query is parsed and the stories ordered here, before anything streams, so a bad query is an
+    error and not a cut-off file.
+    """
+    q = parse_query(ix, request.q)
+    snap = snapshot(ix)
+    placed = ranked(snap, q, select(snap, q, request).matched, request.sort, None)
+    return _export_rows(snap, [docnum for docnum, _ in placed])
+
+
+def _export_rows(snap: Snapshot, docnums: list[int]) -> Iterator[dict[str, Any]]:
+    """Stored fields read one story at a time as the caller streams, so memory stays flat."""
+    for docnum in docnums:
+        article = article_from_stored(snap.searcher.stored_fields(docnum))
+        yield {
+            "id": article["id"],
+            "headline": article["headline"],
+            "published": article["published"],
+            "authors": article["authors"],
+            "place": article["dateline"]["place"],
+            "agency": article["dateline"]["agency"],
+            "countries": article["countries"],
+            "topics": article["topics"],
+            "people": article["entities"]["people"],
+            "organizations": article["entities"]["organizations"],
+            "places": article["entities"]["places"],
+            "url": article["url"],
+            "source": article["source"],
+            "indexed": article.get("indexed"),
+            "versions": snap.columns.other_versions(docnum),
+        }
+
+
+def count_since(ix: Index, request: SearchRequest, since: datetime) -> int:
+    """How many stories matching the search gained an article indexed after `since` (new for a saved search)."""
+    q = parse_query(ix, request.q)
+    snap = snapshot(ix)
+    fresh = word_matches(snap, query.DateRange("indexed", since, None, startexcl=True))
+    matched = select(snap, q, request).matched
+    return snap.columns.count_stories(np.logical_and(matched, fresh))

@@ -1,0 +1,74 @@
+"""A search answered: one page of hits with snippets, the total, facet counts, the histogram, a suggestion.
+
+Results are stories: the versions of one story (archive.ingest.grouping) show as one hit, the
+best-placed, and every count counts stories. Stored fields and snippets are read for the page only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh.index import Index
+
+from archive.facets import REGISTRY
+from archive.search.counts import histogram, top_values
+from archive.search.highlight import snippets
+from archive.search.query import parse_query
+from archive.search.ranking import ranked
+from archive.search.request import FACET_LIMIT, SearchRequest
+from archive.search.selection import select
+from archive.search.spelling import suggest
+from archive.store import article_from_stored, snapshot
+
+HIT_KEYS = (
+    "id", "headline", "headline_derived", "published", "authors", "byline", "dateline", "countries", "topics",
+    "source", "url",
+)  # fmt: skip
+
+
+def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
+    """Hits for one page, the total, facet counts, a date histogram and a spelling suggestion.
+
+    Each facet's counts leave out that facet's own selection, so ticking Turkey still shows how
+    many stories Russia would add; the hits and the histogram obey every filter.
+    """
+    q = parse_query(ix, request.q)
+    snap = snapshot(ix)
+    columns = snap.columns
+    chosen = select(snap, q, request)
+    total = columns.count_stories(chosen.matched)
+    pages = max(1, -(-total // request.per_page))
+    page = min(request.page, pages)
+    end = page * request.per_page
+    placed = ranked(snap, q, chosen.matched, request.sort, end)[end - request.per_page : end]
+    stored = {docnum: snap.searcher.stored_fields(docnum) for docnum, _ in placed}
+    articles = {docnum: article_from_stored(fields) for docnum, fields in stored.items()}
+    marked = snippets(snap.reader, q, {d: a["body"] for d, a in articles.items()})
+    hits = []
+    for docnum, score in placed:
+        article = articles[docnum]
+        hit = {key: article[key] for key in HIT_KEYS}
+        hit["snippet"] = marked[docnum]
+        hit["score"] = round(score, 4) if score is not None else None  # date orders have no scores
+        hit["versions"] = columns.other_versions(docnum)
+        hits.append(hit)
+    facets = {
+        facet.name: top_values(
+            columns, facet, chosen.for_facet(facet.name), None if facet.name in request.expand else FACET_LIMIT
+        )
+        for facet in REGISTRY
+    }
+    return {
+        "query": request.q,
+        "filters": {k: list(v) for k, v in request.filters.items()},
+        "from": request.date_from.isoformat() if request.date_from else None,
+        "to": request.date_to.isoformat() if request.date_to else None,
+        "sort": request.sort,
+        "page": page,
+        "pages": pages,
+        "total": total,
+        "hits": hits,
+        "facets": facets,
+        "histogram": histogram(columns, chosen.matched),
+        "suggestion": suggest(ix, snap.reader, request.q),
+    }

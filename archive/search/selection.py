@@ -1,0 +1,68 @@
+"""Which documents a search selects, as masks over the columns: the words, the dates, each facet's filter.
+
+Whoosh finds the documents matching the words (unscored, once); every filter and the date range
+are column look-ups, so a search with no words never walks a posting list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query
+
+from archive.errors import BadQuery
+from archive.search.query import QUERY_ERRORS, matches_everything
+from archive.search.request import SearchRequest
+from archive.store import Snapshot
+from archive.store.columns import day_bounds
+
+
+@dataclass(frozen=True)
+class Selection:
+    """`base`: originals matching the words and dates; `passing`: per filtered facet, documents with any
+    of its chosen values; `matched`: both, the set the hits, totals and histogram describe."""
+
+    base: np.ndarray
+    passing: dict[str, np.ndarray]
+    matched: np.ndarray
+
+    def for_facet(self, facet: str) -> np.ndarray:
+        """The documents whose values a facet counts: every filter applies except the facet's own,
+        so ticking Turkey still shows how many stories Russia would add."""
+        if facet not in self.passing:
+            return self.matched
+        mask = self.base.copy()
+        for other, passing in self.passing.items():
+            if other != facet:
+                mask &= passing
+        return mask
+
+
+def word_matches(snap: Snapshot, q: query.Query) -> np.ndarray:
+    """Documents matching the words, as a mask; everything for an empty query."""
+    size = snap.columns.size
+    if matches_everything(q):
+        return np.ones(size, dtype=np.bool_)
+    mask = np.zeros(size, dtype=np.bool_)
+    try:
+        docs = np.fromiter(snap.searcher.docs_for_query(q), dtype=np.int64)
+    except QUERY_ERRORS as exc:
+        raise BadQuery(str(exc), subject="q") from exc
+    mask[docs[docs < size]] = True
+    return mask
+
+
+def select(snap: Snapshot, q: query.Query, request: SearchRequest) -> Selection:
+    columns = snap.columns
+    base = columns.eligible & word_matches(snap, q)
+    if request.date_from or request.date_to:
+        base &= columns.dated(*day_bounds(request.date_from, request.date_to))
+    passing = {
+        facet: columns.with_values(facet, columns.terms.lookup(facet, values))
+        for facet, values in request.filters.items()
+    }
+    matched = base.copy()
+    for mask in passing.values():
+        matched &= mask
+    return Selection(base, passing, matched)

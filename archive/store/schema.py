@@ -1,0 +1,111 @@
+"""The Whoosh schema (the one place it is defined) and the documents written for an article.
+
+Articles are stored whole as JSON next to the indexed fields, so the API can return
+an article exactly as it was extracted without a second store.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from whoosh import fields
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.support.charset import accent_map
+
+from archive.article import Article
+from archive.facets import REGISTRY, parse_published
+
+# Accents are folded before stemming so `Erdoğan` and `Erdogan` meet in one term.
+TEXT_ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
+NAME_ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def _keyword() -> fields.KEYWORD:
+    return fields.KEYWORD(stored=False, commas=True, lowercase=False, scorable=False)
+
+
+def make_schema() -> fields.Schema:
+    """Full-text fields for the query box; a keyword field per facet (archive.facets) for filters."""
+    schema = fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        file=fields.ID(stored=True),  # the path a source came from: what re-indexing and removal work by
+        content_hash=fields.ID(stored=True),
+        # spelling=True keeps the unstemmed words apart too, so "did you mean" suggests real words.
+        headline=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=2.0, spelling=True),
+        body=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, chars=True, spelling=True),  # chars: fast snippets
+        byline=fields.TEXT(analyzer=NAME_ANALYZER),
+        names=fields.TEXT(analyzer=NAME_ANALYZER),  # entity and author names, for free-text name queries
+        dateline=fields.TEXT(analyzer=NAME_ANALYZER),
+        published=fields.DATETIME(stored=True, sortable=True),
+        indexed=fields.DATETIME(stored=True),
+        month=_keyword(),  # YYYY-MM, what the date histogram counts; not offered as a filter
+        # Duplicates (archive.ingest.grouping): every version of a story shares `group`; an exact copy
+        # of another article keeps only its own metadata and points at the article with `copy_of`.
+        group=fields.ID(stored=True),
+        copy_of=fields.ID(stored=True),
+        exact=fields.ID(),  # the exact-copy key, on original articles only
+        data=fields.STORED,
+    )
+    for facet in REGISTRY:
+        schema.add(facet.name, _keyword())
+    return schema
+
+
+def _keyword_value(values: Any) -> str:
+    return ",".join(v.replace(",", " ") for v in values if v)
+
+
+def article_document(article: Article, content_hash: str, file: str, *, group: str, exact: str) -> dict[str, Any]:
+    """The fields Whoosh stores for one article: its text, facets, and the keys that group its versions."""
+    ents = article.entities
+    published = parse_published(article.published)
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "file": file,
+        "content_hash": content_hash,
+        "headline": article.headline,
+        "body": article.body,
+        "byline": article.byline or "",
+        "names": " ".join([*article.authors, *ents.people, *ents.organizations, *ents.places, *ents.groups]),
+        "dateline": " ".join(filter(None, [article.dateline.place, article.dateline.agency])),
+        "indexed": datetime.now(UTC).replace(tzinfo=None),
+        "month": published.strftime("%Y-%m") if published else "",
+        "group": group,
+        "exact": exact,
+        "data": json.dumps(article.to_dict(), ensure_ascii=False),
+    }
+    for facet in REGISTRY:
+        doc[facet.name] = _keyword_value(facet.values(article))
+    if published is not None:
+        doc["published"] = published
+    return doc
+
+
+# What an exact copy keeps of its own: where and when it was published. The text and what
+# enrichment found in it are the original's, read from there.
+COPY_KEYS = ("id", "source", "url", "headline", "headline_derived", "byline", "authors", "dateline", "published")
+
+
+def copy_document(article: Article, content_hash: str, file: str, *, copy_of: str, group: str) -> dict[str, Any]:
+    """An exact copy: no text or facets (it is not searched), just enough to list it and find its original."""
+    data = article.to_dict()
+    doc = {
+        "id": article.id,
+        "file": file,
+        "content_hash": content_hash,
+        "group": group,
+        "copy_of": copy_of,
+        "indexed": datetime.now(UTC).replace(tzinfo=None),
+        "data": json.dumps({key: data[key] for key in COPY_KEYS}, ensure_ascii=False),
+    }
+    return doc
+
+
+def article_from_stored(stored: dict[str, Any]) -> dict[str, Any]:
+    """The article JSON kept with a hit, with when it was indexed."""
+    data = json.loads(stored["data"])
+    if stored.get("indexed"):
+        data["indexed"] = stored["indexed"].isoformat(timespec="seconds")
+    return data

@@ -1,0 +1,102 @@
+"""Columns beside the index agree with it after adds, updates, deletes and merges (kill -9: test_resume)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from click.testing import CliRunner
+from whoosh.query import Every
+
+from archive.cli import main
+from archive.search import SearchRequest, search
+from archive.store import open_index
+from archive.store.check import check_index
+from archive.store.columns import columns_dir
+
+COUNTRIES = ["France", "Japan", "Brazil", "Kenya", "Canada", "India", "Norway", "Chile", "Egypt", "Peru"]
+STORY = "{city} (Reuters) - {country} and {other} agreed on {day} {detail}.\n"
+DETAILS = [
+    "to widen a rail link carrying copper ore across the northern border",
+    "on new quotas for sardine fishing boats working the shared coastal waters",
+    "that customs officers would inspect refrigerated poultry containers jointly",
+    "to fund a dam whose reservoir would irrigate cotton and sugar cane farms",
+    "on rules letting nurses trained abroad register with hospitals at once",
+    "that satellite launch contracts would be split between two state agencies",
+    "to cut tariffs on imported tractors, fertiliser and irrigation pumps by half",
+    "on a timetable for returning museum artefacts taken during colonial rule",
+    "to share weather radar data so airlines can route flights around storms",
+    "that a disputed offshore gas field would be surveyed by neutral engineers",
+    "on visa-free travel for students enrolled at universities in either state",
+    "to build a pipeline moving crude oil from inland wells to a deepwater port",
+]
+CITIES = ["PARIS", "TOKYO", "BRASILIA", "NAIROBI", "OTTAWA", "NEW DELHI", "OSLO", "SANTIAGO", "CAIRO", "LIMA"]
+
+
+def run_index(index_dir: Path, *paths: Path) -> str:
+    result = CliRunner().invoke(main, ["index", "--index", str(index_dir), *map(str, paths)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def write_story(folder: Path, n: int, day: str = "Monday") -> Path:
+    path = folder / f"story-{n}.txt"
+    other = COUNTRIES[(n + 3) % len(COUNTRIES)]
+    text = STORY.format(city=CITIES[n % 10], country=COUNTRIES[n % 10], day=day, other=other, detail=DETAILS[n])
+    path.write_text(text)
+    return path
+
+
+def stored_country_counts(index_dir: Path) -> Counter[str]:
+    """Stories per country, from the stored article JSON: what the columns must reproduce."""
+    counts: Counter[str] = Counter()
+    with open_index(index_dir).searcher() as searcher:
+        for fields in searcher.documents():
+            if not fields.get("copy_of"):
+                counts.update(set(json.loads(fields["data"])["countries"]))
+    return counts
+
+
+def test_columns_follow_adds_updates_deletes_and_merges(tmp_path: Path):
+    folder, index_dir = tmp_path / "news", tmp_path / "index"
+    folder.mkdir()
+    for n in range(12):  # one commit per run: enough segments for the tiered merge to fold them
+        write_story(folder, n)
+        run_index(index_dir, folder)
+    with open_index(index_dir).searcher() as searcher:
+        segments = len(searcher.reader().segments()) if hasattr(searcher.reader(), "segments") else 1
+        assert searcher.doc_count() == 12
+    assert segments < 12, "the small segments were merged"
+    assert len(list(columns_dir(index_dir).glob("*.cols"))) == segments  # merged-away columns are gone
+    assert check_index(index_dir) == []
+
+    (folder / "story-3.txt").write_text(
+        STORY.format(city="OSLO", country="Norway", day="Tuesday", other="Chile", detail=DETAILS[3])
+    )  # story 3 is now about Norway
+    (folder / "story-5.txt").unlink()
+    output = run_index(index_dir, folder)
+    assert "1 updated" in output and "1 removed" in output
+    assert check_index(index_dir) == []
+
+    result = search(open_index(index_dir), SearchRequest(expand=frozenset({"country"})))
+    assert result["total"] == 11
+    want = stored_country_counts(index_dir)
+    assert result["facets"]["country"] == dict(sorted(want.items(), key=lambda kv: (-kv[1], kv[0])))
+    assert result["facets"]["country"]["NO"] >= 2  # the updated story counts under its new country
+
+
+def test_search_opens_an_index_without_columns_and_builds_them_once(tmp_path: Path):
+    folder, index_dir = tmp_path / "news", tmp_path / "index"
+    folder.mkdir()
+    for n in range(3):
+        write_story(folder, n)
+    run_index(index_dir, folder)
+    for path in columns_dir(index_dir).glob("*.cols"):  # as an index written before columns existed
+        path.unlink()
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == len(list(searcher.docs_for_query(Every()))) == 3
+    assert search(ix, SearchRequest(filters={"country": ("FR",)}))["total"] == 1
+    assert len(list(columns_dir(index_dir).glob("*.cols"))) >= 1
+    assert check_index(index_dir) == []
