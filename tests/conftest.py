@@ -1,28 +1,22 @@
-"""Shared fixtures: the seed, ../shared corpora (skipped with a reason when absent), and a real index."""
+"""Shared fixtures: the seed, the committed test corpus, ../shared corpora (skipped with a reason), a web client.
+
+Constants and helpers live in tests/helpers.py; test modules import from there, never from here.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from archive.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
-SEED = SEEDS / "000_5f80274b52949b65.txt"
-SHARED = ROOT.parent / "shared"
-CORPORA = SHARED / "corpora"
-REUTERS = CORPORA / "reuters21578"
+from archive.web import create_app
+from tests.helpers import CORPORA, CORPUS, NO_CORPORA, SEEDS, index_with_cli, need_corpora
 
 
-def need_corpora(*parts: str) -> Path:
-    """The path under ../shared/corpora, or skip: a user's fresh clone has no ../shared."""
-    path = CORPORA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"../shared/corpora/{'/'.join(parts)} not found (it sits beside the repo in CI only)")
-    return path
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked `corpus` need ../shared/corpora: without it they skip, saying so."""
+    if item.get_closest_marker("corpus") and not CORPORA.is_dir():
+        pytest.skip(NO_CORPORA)
 
 
 @pytest.fixture(scope="session")
@@ -34,17 +28,24 @@ def reuters_000() -> Path:
 def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index built by the real CLI from seeds/ alone."""
     index_dir = tmp_path_factory.mktemp("seed-index")
-    result = CliRunner().invoke(main, ["index", "--index", str(index_dir), str(SEEDS)])
-    assert result.exit_code == 0, result.output
+    index_with_cli(index_dir, SEEDS)
     return index_dir
 
 
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed plus every Reuters-21578 file in ../shared, indexed end to end by the real CLI."""
-    reuters = need_corpora("reuters21578")
+    """The seed plus the committed test corpus (tests/data/corpus, every format), indexed by the real CLI.
+
+    Read-only: tests that add, change or remove articles build an index of their own.
+    """
     index_dir = tmp_path_factory.mktemp("corpus-index")
-    result = CliRunner().invoke(main, ["index", "--index", str(index_dir), str(SEEDS), str(reuters)])
-    assert result.exit_code == 0, result.output
-    assert "0 failed" in result.output
+    output = index_with_cli(index_dir, SEEDS, CORPUS)
+    assert "61 indexed" in output, output
     return index_dir
+
+
+@pytest.fixture()
+def client(corpus_index: Path, tmp_path: Path):
+    """The Flask app's test client over the corpus index; saved searches go to this test's own file."""
+    app = create_app({"INDEX_DIR": corpus_index, "SAVED_SEARCHES": tmp_path / "saved.json", "TESTING": True})
+    return app.test_client()

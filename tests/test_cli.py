@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from archive.cli import main
-from tests.conftest import SEED
+from tests.helpers import SEED
 
 
 def invoke(*args: str, **kwargs):

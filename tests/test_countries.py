@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 
 from archive.ingest.countries import CountryAssignment, assign_countries
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "seeds" / "000_5f80274b52949b65.txt"
-REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578"
+from tests.helpers import ROOT, SEED, need_corpora
 
 
 def _countries(
@@ -145,14 +141,14 @@ def test_latin_america_is_not_the_us() -> None:
     assert "US" not in _countries("Debt talks in Latin America resumed.").mentions
 
 
-@pytest.mark.skipif(not REUTERS.is_dir(), reason="Reuters-21578 is not at ../shared/corpora/reuters21578")
+@pytest.mark.corpus
 def test_reuters_regression_floor() -> None:
     """Guard the quality measured on real copy: one dev and one test file (measured F1 0.958, focus 0.984)."""
     sys.path.insert(0, str(ROOT / "bench"))
     import bench_countries
 
-    files = ("reut2-004.sgm", "reut2-013.sgm")
-    stories = [s for f in files for s in bench_countries.read_stories(REUTERS / f) if s.places and s.body]
+    files = [need_corpora("reuters21578", name) for name in ("reut2-004.sgm", "reut2-013.sgm")]
+    stories = [s for f in files for s in bench_countries.read_stories(f) if s.places and s.body]
     score, _ = bench_countries.evaluate(stories)
     figures = score.figures()
     assert score.stories > 1000

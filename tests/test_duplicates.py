@@ -16,7 +16,7 @@ from archive.ingest.wire import parse_wire_text
 from archive.search import SearchRequest, get_article, search, similar, versions
 from archive.store import open_index
 from archive.web import create_app
-from tests.conftest import SEED
+from tests.helpers import SEED
 
 SEED_ARTICLE = parse_wire_text(SEED.read_text(encoding="utf-8"), str(SEED))
 HEADLINE, BODY = SEED_ARTICLE.headline, SEED_ARTICLE.body
@@ -118,16 +118,3 @@ def test_similarity_needs_shared_text_and_nearby_dates():
     assert similarity(article_fingerprint(dated), article_fingerprint(weeks_later)) == 0
     other = replace(SEED_ARTICLE, body="Coffee prices rose in Brazil on Monday after frost hit the crop.")
     assert similarity(original, article_fingerprint(other)) == 0
-
-
-def test_reuters_updates_group_but_daily_formula_stories_do_not(corpus_index):
-    ix = open_index(corpus_index)
-    updated = search(ix, SearchRequest(q='headline:"optimistic about debt talks"'))
-    assert updated["total"] == 1 and updated["hits"][0]["versions"] >= 1
-    # The Fed's daily reserve operations read alike word for word, but each day's is news of its own.
-    daily = search(ix, SearchRequest(q='headline:"fed adds reserves via customer repurchases"', per_page=50))
-    days = {hit["published"][:10] for hit in daily["hits"]}
-    assert daily["total"] >= 10 and len(days) == daily["total"]
-    with ix.searcher() as searcher:
-        copies = sum(1 for fields in searcher.all_stored_fields() if fields.get("copy_of"))
-    assert copies > 100  # Reuters-21578 repeats many stories word for word

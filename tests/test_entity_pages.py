@@ -1,33 +1,27 @@
-"""Entity pages (person, organisation, country, topic…) on the real corpus index, and links to them."""
+"""Entity pages (person, organisation, country, topic…) on the corpus index, and links to them."""
 
 from __future__ import annotations
 
 import pytest
 
-from archive.web import create_app
-
-
-@pytest.fixture()
-def client(corpus_index):
-    return create_app({"INDEX_DIR": corpus_index}).test_client()
-
 
 def test_country_page_counts_charts_and_keeps_company(client):
     total = client.get("/api/search?country=TR").get_json()["total"]
     data = client.get("/api/entities/country/TR").get_json()
-    assert data["total"] == total > 10
+    assert data["total"] == total == 6
     assert total <= sum(b["count"] for b in data["histogram"]["bins"]) + data["histogram"]["undated"] <= total * 1.02
     assert "GR" in data["cooccurring"]["country"] and "TR" not in data["cooccurring"]["country"]
     dates = [a["published"] for a in data["latest"]]
-    assert all(dates) and dates == sorted(dates, reverse=True)
+    dated = [d for d in dates if d]
+    assert len(dated) == 4 and dates[: len(dated)] == sorted(dated, reverse=True)  # newest first, the undated last
     html = client.get("/entities/country/TR").get_data(as_text=True)
     assert "<h1>🇹🇷 Turkey</h1>" in html and f"<strong>{total}</strong> stories" in html
     assert 'aria-label="Articles about 🇹🇷 Turkey by month"' in html
-    assert 'href="/search?country=TR&amp;from=1987-04-01&amp;to=1987-04-30" aria-label="Apr 1987:' in html
+    assert 'href="/search?country=TR&amp;from=2024-04-01&amp;to=2024-04-30" aria-label="Apr 2024:' in html
     assert 'href="/entities/country/GR"' in html  # co-occurring entities link to their own pages
 
 
-@pytest.mark.parametrize(("facet", "value"), [("person", "Ronald Reagan"), ("org", "OPEC"), ("topic", "politics")])
+@pytest.mark.parametrize(("facet", "value"), [("person", "Farida Haddad"), ("org", "OPEC"), ("topic", "politics")])
 def test_person_organisation_and_topic_pages(client, facet, value):
     data = client.get(f"/api/entities/{facet}/{value}").get_json()
     assert data["total"] == client.get(f"/api/search?{facet}={value}").get_json()["total"] > 5

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
 from archive.errors import NoArticleText
 from archive.ingest.html import parse_html
-
-REPO = Path(__file__).resolve().parents[1]
-BENCH_DIR = REPO.parent / "shared" / "corpora" / "extraction-benchmark"
+from tests.helpers import ROOT, need_corpora
 
 PROSE = [
     "The city council voted on Tuesday to close the old harbour bridge to cars, ending a debate that has run for "
@@ -237,9 +234,8 @@ def test_escaped_script_in_body_text_stays_text() -> None:
 
 
 def _bench_module():
-    if not BENCH_DIR.is_dir():
-        pytest.skip(f"../shared/corpora not found: {BENCH_DIR} is missing")
-    spec = importlib.util.spec_from_file_location("bench_extraction", REPO / "bench" / "bench_extraction.py")
+    need_corpora("extraction-benchmark")
+    spec = importlib.util.spec_from_file_location("bench_extraction", ROOT / "bench" / "bench_extraction.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -256,6 +252,7 @@ def pages(bench) -> dict[str, str]:
     return {page_id: markup for page_id, markup, _true in bench.load_pages()}
 
 
+@pytest.mark.corpus
 def test_benchmark_metric_matches_the_benchmark_conventions(bench) -> None:
     assert bench.page_scores("Alpha beta gamma delta", "alpha beta gamma delta") == (0.0, 0.5, 0.5)  # case counts
     assert bench.page_scores("one two three four five", "one two three four five") == (1.0, 0.0, 0.0)
@@ -264,6 +261,7 @@ def test_benchmark_metric_matches_the_benchmark_conventions(bench) -> None:
     assert metrics["precision"] == 1.0 and metrics["recall"] == 0.5
 
 
+@pytest.mark.corpus
 def test_body_f1_over_the_benchmark_pages(bench) -> None:
     scores = [bench.page_scores(true, bench.archive_extract(markup)) for _id, markup, true in bench.load_pages()]
     assert bench.summarise(scores)["f1"] >= 0.93
@@ -274,6 +272,7 @@ def _page(pages: dict[str, str], prefix: str) -> str:
     return markup
 
 
+@pytest.mark.corpus
 def test_ap_story_metadata(pages) -> None:
     """Authors from the visible all-caps AP byline; the agency line is not a person."""
     article = parse_html(_page(pages, "82b6d780"), "ap.html")
@@ -284,6 +283,7 @@ def test_ap_story_metadata(pages) -> None:
     assert article.body.startswith("WASHINGTON (AP) — Ambassador Gordon Sondland")
 
 
+@pytest.mark.corpus
 def test_cbs_story_metadata(pages) -> None:
     """JSON-LD names one author; the visible byline names all three."""
     article = parse_html(_page(pages, "7a664e40"), "cbs.html")
@@ -293,6 +293,7 @@ def test_cbs_story_metadata(pages) -> None:
     assert article.subheads  # the live-blog's section headings
 
 
+@pytest.mark.corpus
 def test_nbc_story_metadata(pages) -> None:
     """An RFC 822 date in JSON-LD keeps its offset; the <title> site suffix is not the headline."""
     article = parse_html(_page(pages, "51d066b0"), "nbc.html")

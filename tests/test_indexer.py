@@ -10,7 +10,7 @@ from whoosh.query import Every
 
 from archive.cli import main
 from archive.store import open_index
-from tests.conftest import SEED
+from tests.helpers import SEED
 
 STORY = "LONDON (Reuters) - British officials said on {day} that talks with France would resume.\n"
 

@@ -18,7 +18,7 @@ from archive.cli import main
 from archive.ingest.readers import read_file
 from archive.search import SearchRequest, search
 from archive.store import open_index
-from tests.test_warc import article_page, real_page, warc_bytes
+from tests.helpers import article_page, real_page, warc_bytes
 
 STORY = "LONDON (Reuters) - British officials said on Monday that the {word} talks with France would resume.\n"
 RSS = """<?xml version="1.0" encoding="utf-8"?>
@@ -63,7 +63,7 @@ WORDS = [
     "Alderquist",  # story.txt
     "Marblewick",  # page.html
     "Quillbrook",  # page2.html.gz
-    "Thornhollow",  # crawl.warc.gz, with a page of the extraction benchmark beside it
+    "Thornhollow",  # crawl.warc.gz, with a full news page of another story beside it
     "Brackenholt",  # news.rss
     "Cindermoor",  # news.rss
     "Duskvale",  # news.atom

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from archive.facets import NAMES as FACETS
-from archive.web import create_app
 
 METHODS = {"get", "post", "put", "delete", "patch"}
-
-
-@pytest.fixture()
-def client(seed_index):
-    return create_app({"INDEX_DIR": seed_index}).test_client()
 
 
 def _refs(node):

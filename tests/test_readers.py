@@ -8,7 +8,7 @@ from pathlib import Path
 from archive.errors import BinaryFile, FileTooLarge, NoArticleText, UnreadableFile, UnsupportedFormat
 from archive.ingest.decode import decode, fix_mojibake
 from archive.ingest.readers import iter_files, read_file
-from tests.conftest import SEED
+from tests.helpers import SEED
 
 MB = 1024 * 1024
 STORY = "PARIS (Reuters) - Le café a augmenté, a déclaré le ministre français à Genève.\n"

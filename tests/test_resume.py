@@ -9,13 +9,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from archive.cli import main
 from archive.errors import IndexMissing
 from archive.ingest.readers import read_file
 from archive.store import open_index
-from tests.conftest import need_corpora
+from tests.helpers import need_corpora
 
 
 def doc_count(index_dir: Path) -> int:
@@ -28,6 +29,7 @@ def stored_ids(index_dir: Path) -> list[str]:
         return [fields["id"] for fields in searcher.all_stored_fields()]
 
 
+@pytest.mark.corpus
 def test_kill_9_mid_run_then_resume(tmp_path: Path):
     files = [need_corpora("reuters21578", f"reut2-00{n}.sgm") for n in (4, 5, 6)]
     expected = {a.id for f in files for a in read_file(f, max_bytes=50 * 2**20).articles}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from archive.errors import NoArticleText
 from archive.ingest.reuters import iter_stories, parse_date, read_reuters
-from tests.conftest import need_corpora
+from tests.helpers import need_corpora
 
 
 def test_parse_date():
@@ -14,6 +16,7 @@ def test_parse_date():
     assert parse_date("garbage") is None
 
 
+@pytest.mark.corpus
 def test_every_story_in_a_file_becomes_an_article_or_an_error(reuters_000):
     sgml = reuters_000.read_text(encoding="latin-1")
     items = list(read_reuters(sgml, str(reuters_000)))
@@ -32,6 +35,7 @@ def test_every_story_in_a_file_becomes_an_article_or_an_error(reuters_000):
     assert not any("Blah blah blah" in a.body for a in articles)
 
 
+@pytest.mark.corpus
 def test_authors_and_datelines_across_the_collection():
     path = need_corpora("reuters21578", "reut2-003.sgm")
     articles = [a for a in read_reuters(path.read_text(encoding="latin-1"), str(path)) if not isinstance(a, Exception)]
@@ -43,6 +47,7 @@ def test_authors_and_datelines_across_the_collection():
     assert all(not a.dateline.place.isupper() or len(a.dateline.place) <= 4 for a in placed)
 
 
+@pytest.mark.corpus
 def test_places_kept_for_benchmarks_only(reuters_000):
     story = next(iter_stories(reuters_000.read_text(encoding="latin-1")))
     assert story.places == ("el-salvador", "usa", "uruguay")

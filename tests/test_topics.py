@@ -18,7 +18,7 @@ from archive.ingest.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
 from archive.ingest.wire import parse_wire_text
 from archive.labels import topic_labels
 from archive.store import open_index
-from tests.conftest import SEED, need_corpora
+from tests.helpers import SEED, need_corpora
 
 IPTC_SLUGS = {
     "politics",
@@ -305,6 +305,7 @@ def _facet(index_dir: Path, field: str, value: str) -> set[str]:
         return {hit["id"] for hit in searcher.search(Term(field, value), limit=None)}
 
 
+@pytest.mark.corpus
 def test_reuters_stories_stay_economic() -> None:
     corpus = need_corpora("reuters21578")
     total = economic = 0

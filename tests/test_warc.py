@@ -7,56 +7,13 @@ import io
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from archive.errors import FileTooLarge, NoArticleText, UnreadableFile
 from archive.ingest import warc
 from archive.ingest.readers import read_file
+from tests.helpers import article_page, real_page, warc_bytes
 
 MB = 1024 * 1024
-BENCH_HTML = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "extraction-benchmark" / "html"
-CAPTURED = "2024-03-05T08:15:00Z"
-
-
-def article_page(code_word: str, *, published: str | None = None, charset: str = "utf-8") -> str:
-    """A small hand-written news page; `code_word` makes it findable, `published` puts a date in its metadata."""
-    meta = f'<meta property="article:published_time" content="{published}">' if published else ""
-    prose = (
-        f"The harbour authority said on Monday that the {code_word} ferry would resume sailings next week, after "
-        "engineers replaced a cracked propeller shaft that had kept the ship in dry dock since January.",
-        "Passengers who booked crossings during the repairs will be offered refunds or new tickets, a spokeswoman "
-        "said, adding that the timetable for the summer season had not changed.",
-        "Local businesses on the island, which depend on day visitors, welcomed the news and said the closure had "
-        "cost them a large part of their spring trade.",
-    )
-    paragraphs = "".join(f"<p>{p}</p>" for p in prose)
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="{charset}"><title>Ferry {code_word} sails again</title>'
-        f'{meta}</head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article>'
-        f"<h1>Ferry {code_word} sails again</h1>{paragraphs}</article><footer>© The Island Post</footer></body></html>"
-    )
-
-
-def real_page() -> bytes:
-    """The smallest page of the extraction benchmark when ../shared is there, else a hand-written one."""
-    pages = sorted(BENCH_HTML.glob("*.html.gz"), key=lambda p: p.stat().st_size) if BENCH_HTML.exists() else []
-    return gzip.decompress(pages[0].read_bytes()) if pages else article_page("benchmarkless").encode()
-
-
-def warc_bytes(records: list[tuple[str, str, bytes, str, str]], *, compress: bool = True) -> bytes:
-    """A WARC of (record type, URI, body, content type, HTTP status) records, as a crawler writes one."""
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=compress)
-    for rec_type, uri, body, content_type, status in records:
-        if rec_type == "request":
-            record = writer.create_warc_record(uri, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"))
-        else:
-            headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
-            record = writer.create_warc_record(uri, rec_type, payload=io.BytesIO(body), http_headers=headers)
-        record.rec_headers.replace_header("WARC-Date", CAPTURED)
-        writer.write_record(record)
-    return buffer.getvalue()
 
 
 def crawl(*, compress: bool = True) -> bytes:

@@ -15,7 +15,7 @@ from archive.ingest.watch import diff, scan
 from archive.search import SearchRequest, search
 from archive.store import open_index
 from archive.web import create_app
-from tests.conftest import SEED
+from tests.helpers import SEED
 
 STORY = "LONDON (Reuters) - British officials said on {day} that {word} talks would resume.\n"
 

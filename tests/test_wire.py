@@ -12,7 +12,7 @@ from archive.ingest.wire import (
     split_dateline,
     split_paragraphs,
 )
-from tests.conftest import SEED
+from tests.helpers import SEED
 
 
 @pytest.fixture(scope="module")

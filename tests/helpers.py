@@ -1,0 +1,85 @@
+"""What the tests share: where things are, ../shared found in one place, and small builders of test input.
+
+Test modules import from here, never from one another (nor from conftest, which only holds fixtures).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archive.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SEED = SEEDS / "000_5f80274b52949b65.txt"
+# Articles written for these tests (tests/data/README.md): what the read-side tests search, in every format.
+CORPUS = ROOT / "tests" / "data" / "corpus"
+# Research corpora that may not be redistributed sit beside the repo in CI and on the team's machines only.
+SHARED = ROOT.parent / "shared"
+CORPORA = SHARED / "corpora"
+NO_CORPORA = f"needs ../shared/corpora beside the repo ({CORPORA} is missing; CI has it, a fresh clone does not)"
+CAPTURED = "2024-03-05T08:15:00Z"
+
+
+def need_corpora(*parts: str) -> Path:
+    """The path under ../shared/corpora, or skip the test with the reason."""
+    path = CORPORA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"../shared/corpora/{'/'.join(parts)} not found: {NO_CORPORA}")
+    return path
+
+
+def index_with_cli(index_dir: Path, *folders: Path) -> str:
+    """Index folders by the real CLI, as a user would; the run's summary."""
+    result = CliRunner().invoke(main, ["index", "--index", str(index_dir), *map(str, folders)])
+    assert result.exit_code == 0, result.output
+    assert "0 failed" in result.output, result.output
+    return result.output
+
+
+def article_page(code_word: str, *, published: str | None = None, charset: str = "utf-8") -> str:
+    """A small hand-written news page; `code_word` makes it findable, `published` puts a date in its metadata."""
+    meta = f'<meta property="article:published_time" content="{published}">' if published else ""
+    prose = (
+        f"The harbour authority said on Monday that the {code_word} ferry would resume sailings next week, after "
+        "engineers replaced a cracked propeller shaft that had kept the ship in dry dock since January.",
+        "Passengers who booked crossings during the repairs will be offered refunds or new tickets, a spokeswoman "
+        "said, adding that the timetable for the summer season had not changed.",
+        "Local businesses on the island, which depend on day visitors, welcomed the news and said the closure had "
+        "cost them a large part of their spring trade.",
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in prose)
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="{charset}"><title>Ferry {code_word} sails again</title>'
+        f'{meta}</head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article>'
+        f"<h1>Ferry {code_word} sails again</h1>{paragraphs}</article><footer>© The Island Post</footer></body></html>"
+    )
+
+
+def real_page() -> bytes:
+    """A full news page as a site serves it (JSON-LD, navigation, a sidebar), from the committed corpus.
+
+    It is a story of its own, not the ferry template: beside ferry pages it must not join their story.
+    """
+    return (CORPUS / "web" / "norway-fund.html").read_bytes()
+
+
+def warc_bytes(records: list[tuple[str, str, bytes, str, str]], *, compress: bool = True) -> bytes:
+    """A WARC of (record type, URI, body, content type, HTTP status) records, as a crawler writes one."""
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=compress)
+    for rec_type, uri, body, content_type, status in records:
+        if rec_type == "request":
+            record = writer.create_warc_record(uri, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"))
+        else:
+            headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
+            record = writer.create_warc_record(uri, rec_type, payload=io.BytesIO(body), http_headers=headers)
+        record.rec_headers.replace_header("WARC-Date", CAPTURED)
+        writer.write_record(record)
+    return buffer.getvalue()
