@@ -219,12 +219,28 @@ def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: f
         err.print("stopped", highlight=False)
 
 
+def search_options(func: F) -> F:
+    """The query argument, a filter option per facet, dates and sort: what `search` and `export` share."""
+    func = click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")(func)
+    func = click.option("--to", "date_to", default=None, help="Published on or before this day (YYYY-MM-DD).")(func)
+    func = click.option("--from", "date_from", default=None, help="Published on or after this day (YYYY-MM-DD).")(func)
+    func = facet_options(func)
+    return click.argument("query", required=False, default="")(func)
+
+
+def search_request(query: str, sort: str, date_from: str | None, date_to: str | None, filters: dict, page: int = 1):
+    """The command line's words and options as the same validated request the API builds."""
+    from archive.search import SearchRequest
+
+    params: dict[str, list[str]] = {k: list(v) for k, v in filters.items()}
+    return SearchRequest.from_params(
+        {"q": query, "sort": sort, "page": str(page), "from": date_from, "to": date_to}.get,
+        lambda name: params.get(name, []),
+    )
+
+
 @main.command("search")
-@click.argument("query", required=False, default="")
-@facet_options
-@click.option("--from", "date_from", default=None, help="Published on or after this day (YYYY-MM-DD).")
-@click.option("--to", "date_to", default=None, help="Published on or before this day (YYYY-MM-DD).")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
+@search_options
 @click.option("--page", type=click.IntRange(1, 10_000), default=1)
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as GET /api/search.")
 @index_option
@@ -240,15 +256,11 @@ def search_command(
     **filters: Any,
 ) -> None:
     """Search the archive (Whoosh query syntax: AND by default, "phrases", OR, NOT, field:value)."""
-    from archive.search import SearchRequest, search
+    from archive.search import search
     from archive.store import open_index
 
     settings = Settings.from_env(index_dir=index_dir)
-    params: dict[str, list[str]] = {k: list(v) for k, v in filters.items()}
-    request = SearchRequest.from_params(
-        {"q": query, "sort": sort, "page": str(page), "from": date_from, "to": date_to}.get,
-        lambda name: params.get(name, []),
-    )
+    request = search_request(query, sort, date_from, date_to, filters, page)
     result = search(open_index(settings.index_dir), request)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
@@ -262,6 +274,46 @@ def search_command(
     countries = ", ".join(f"{country_name(c)} {n}" for c, n in list(result["facets"]["country"].items())[:8])
     if countries:
         click.echo(f"\ncountries: {countries}")
+
+
+@main.command("export")
+@search_options
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--versions", is_flag=True, help="Every version and exact copy of each story, not one per story.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File (default: stdout)."
+)
+@index_option
+@clean_errors
+def export_command(
+    query: str,
+    fmt: str,
+    versions: bool,
+    output: Path | None,
+    index_dir: Path | None,
+    sort: str,
+    date_from: str | None,
+    date_to: str | None,
+    **filters: Any,
+) -> None:
+    """Write every story matching the search: JSON Lines in the `extract --json` shape (what `index` reads
+    back without NER), or CSV. With no query or filters, the whole archive: a backup or a move."""
+    from archive.search.export import articles, csv_lines, rows
+    from archive.store import open_index
+
+    settings = Settings.from_env(index_dir=index_dir)
+    ix = open_index(settings.index_dir)
+    request = search_request(query, sort, date_from, date_to, filters)
+    if fmt == "csv":
+        lines = csv_lines(rows(ix, request))
+    else:
+        lines = (json.dumps(a, ensure_ascii=False) + "\n" for a in articles(ix, request, every_version=versions))
+    count = 0
+    with click.open_file(str(output) if output else "-", "w", encoding="utf-8") as out:
+        for line in lines:
+            out.write(line)
+            count += 1
+    err.print(f"{count - (fmt == 'csv')} records -> {output or 'stdout'}", highlight=False)
 
 
 @main.command()

@@ -11,18 +11,12 @@ dicts; none of them touches Whoosh or the columns directly. The pipeline of one 
 - `highlight` — `<mark>`ed snippets for the page and whole article bodies
 - `spelling`  — "did you mean"
 - `results`   — `search()`: one page of results, assembled from the above
-- `articles`  — one article, its versions, similar stories, entity pages, export, news since a date
+- `articles`  — one article, its versions, similar stories, entity pages, news since a date
+- `export`    — every matching story streamed: flat rows (CSV) or whole articles (JSON Lines)
 """
 
-from archive.search.articles import (
-    EXPORT_COLUMNS,
-    count_since,
-    entity,
-    export,
-    get_article,
-    similar,
-    versions,
-)
+from archive.search.articles import count_since, entity, get_article, similar, versions
+from archive.search.export import EXPORT_COLUMNS
 from archive.search.highlight import marked_body
 from archive.search.request import FACET_LIMIT, MAX_PAGE, SORTS, SearchRequest
 from archive.search.results import search
@@ -35,7 +29,6 @@ __all__ = [
     "SearchRequest",
     "count_since",
     "entity",
-    "export",
     "get_article",
     "marked_body",
     "search",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +12,7 @@ from whoosh.index import Index
 from archive.facets import BY_NAME, COMPANY
 from archive.search.counts import histogram, top_values
 from archive.search.query import parse_query
-from archive.search.ranking import by_date, ranked
+from archive.search.ranking import by_date
 from archive.search.request import SearchRequest
 from archive.search.selection import select, word_matches
 from archive.store import Snapshot, article_from_stored, snapshot
@@ -22,10 +21,6 @@ SIMILAR = 5
 ENTITY_LATEST = 10
 ENTITY_COMPANY_LIMIT = 10
 BRIEF_KEYS = ("id", "headline", "published", "dateline", "countries", "topics")
-EXPORT_COLUMNS = (
-    "id", "headline", "published", "authors", "place", "agency", "countries", "topics",
-    "people", "organizations", "places", "url", "source", "indexed", "versions",
-)  # fmt: skip
 
 
 def get_article(ix: Index, article_id: str) -> dict[str, Any] | None:
@@ -102,41 +97,6 @@ def entity(ix: Index, facet: str, value: str, *, latest: int = ENTITY_LATEST) ->
         "cooccurring": company,
         "latest": [_brief(snap, d) for d, _ in by_date(snap, docs, newest=True, stories=latest)],
     }
-
-
-def export(ix: Index, request: SearchRequest) -> Iterator[dict[str, Any]]:
-    """Every story the search matches (not one page), in its sort order, one flat record at a time.
-
-    The query is parsed and the stories ordered here, before anything streams, so a bad query is an
-    error and not a cut-off file.
-    """
-    q = parse_query(ix, request.q)
-    snap = snapshot(ix)
-    placed = ranked(snap, q, select(snap, q, request).matched, request.sort, None)
-    return _export_rows(snap, [docnum for docnum, _ in placed])
-
-
-def _export_rows(snap: Snapshot, docnums: list[int]) -> Iterator[dict[str, Any]]:
-    """Stored fields read one story at a time as the caller streams, so memory stays flat."""
-    for docnum in docnums:
-        article = article_from_stored(snap.searcher.stored_fields(docnum))
-        yield {
-            "id": article["id"],
-            "headline": article["headline"],
-            "published": article["published"],
-            "authors": article["authors"],
-            "place": article["dateline"]["place"],
-            "agency": article["dateline"]["agency"],
-            "countries": article["countries"],
-            "topics": article["topics"],
-            "people": article["entities"]["people"],
-            "organizations": article["entities"]["organizations"],
-            "places": article["entities"]["places"],
-            "url": article["url"],
-            "source": article["source"],
-            "indexed": article.get("indexed"),
-            "versions": snap.columns.other_versions(docnum),
-        }
 
 
 def count_since(ix: Index, request: SearchRequest, since: datetime) -> int:

@@ -5,10 +5,7 @@ Errors are JSON with a status and a message that names the parameter.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -16,21 +13,19 @@ from flask import Blueprint, Response, jsonify, request
 from archive.errors import ArchiveError, BadParameter
 from archive.facets import ENTITY_PAGES
 from archive.search import (
-    EXPORT_COLUMNS,
     SearchRequest,
     entity,
-    export,
     get_article,
     search,
     similar,
     versions,
 )
+from archive.search.export import csv_lines, rows
 from archive.web.index_access import get_index
 from archive.web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 
 
@@ -89,31 +84,10 @@ def api_export() -> Any:
     fmt = request.args.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
         raise BadParameter(f"must be one of {', '.join(EXPORT_FORMATS)}", subject="format")
-    rows = export(get_index(), _search_request())
-    body = _csv(rows) if fmt == "csv" else (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    records = rows(get_index(), _search_request())
+    body = csv_lines(records) if fmt == "csv" else (json.dumps(row, ensure_ascii=False) + "\n" for row in records)
     headers = {"Content-Disposition": f'attachment; filename="archive-export.{fmt}"'}
     return Response(body, mimetype=EXPORT_FORMATS[fmt], headers=headers)
-
-
-def _csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
-    """CSV a line at a time; lists become `a; b; c` so each article stays one row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(row[column]) for column in EXPORT_COLUMNS])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    """A CSV cell; text a spreadsheet would run as a formula (`=HYPERLINK(…)`) gets a leading apostrophe."""
-    text = "; ".join(value) if isinstance(value, list) else value
-    if isinstance(text, str) and text[:1] in FORMULA_STARTS:
-        return "'" + text
-    return text
 
 
 @bp.get("/openapi.json")
