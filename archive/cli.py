@@ -61,8 +61,8 @@ def main() -> None:
 @clean_errors
 def extract(paths: tuple[Path, ...], as_json: bool) -> None:
     """Parse and enrich articles from PATHS and print them, without indexing."""
-    from archive.ingest.enrich import Enricher
-    from archive.ingest.readers import iter_files, read_file
+    from archive.ingest.enrich.pipeline import Enricher
+    from archive.ingest.readers.formats import iter_files, read_file
 
     settings = Settings.from_env()
     enricher = Enricher(settings.spacy_model)
@@ -104,7 +104,7 @@ def _describe(article: dict[str, Any]) -> str:
 @clean_errors
 def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -> None:
     """Add new, update changed and skip unchanged articles from PATHS (files or folders)."""
-    from archive.ingest.enrich import ENRICHMENT_VERSION, Enricher
+    from archive.ingest.enrich.pipeline import ENRICHMENT_VERSION, Enricher
     from archive.ingest.indexer import Indexer
     from archive.ingest.indexer import Progress as Callbacks
 
@@ -178,7 +178,7 @@ def retag(index_dir: Path | None) -> None:
 @clean_errors
 def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: float, keep_missing: bool) -> None:
     """Keep the index in step with FOLDERS: new, changed and removed files within seconds (Ctrl-C stops)."""
-    from archive.ingest.enrich import ENRICHMENT_VERSION, Enricher
+    from archive.ingest.enrich.pipeline import ENRICHMENT_VERSION, Enricher
     from archive.ingest.indexer import Indexer
     from archive.ingest.indexer import Progress as Callbacks
     from archive.ingest.watch import Changes, watch
@@ -282,7 +282,7 @@ def serve(index_dir: Path | None, host: str, port: int, debug: bool) -> None:
 @clean_errors
 def ner(model: str | None) -> None:
     """Read one document per line on stdin; write {"ents": [[start, end, label], ...]} per line."""
-    from archive.ingest.nlp import entity_spans, load_pipeline
+    from archive.ingest.enrich.nlp import entity_spans, load_pipeline
 
     nlp = load_pipeline(model or Settings.from_env().spacy_model)
     lines = _stdin_lines()

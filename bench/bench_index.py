@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archive.config import Settings  # noqa: E402
-from archive.ingest.enrich import ENRICHMENT_VERSION, Enricher  # noqa: E402
+from archive.ingest.enrich.pipeline import ENRICHMENT_VERSION, Enricher  # noqa: E402
 from archive.ingest.indexer import Indexer  # noqa: E402
 from archive.search import SearchRequest, search  # noqa: E402
 from archive.store import open_index  # noqa: E402

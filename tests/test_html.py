@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from archive.errors import NoArticleText
-from archive.ingest.html import parse_html
+from archive.ingest.readers.html import parse_html
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_DIR = REPO.parent / "shared" / "corpora" / "extraction-benchmark"

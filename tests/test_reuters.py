@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from archive.errors import NoArticleText
-from archive.ingest.reuters import iter_stories, parse_date, read_reuters
+from archive.ingest.readers.reuters import iter_stories, parse_date, read_reuters
 from tests.conftest import need_corpora
 
 

@@ -11,8 +11,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.errors import FileTooLarge, NoArticleText, UnreadableFile
-from archive.ingest import warc
-from archive.ingest.readers import read_file
+from archive.ingest.readers import warc
+from archive.ingest.readers.formats import read_file
 
 MB = 1024 * 1024
 BENCH_HTML = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "extraction-benchmark" / "html"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.ingest.wire import (
+from archive.ingest.readers.wire import (
     derive_headline,
     parse_byline,
     parse_credits,

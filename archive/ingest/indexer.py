@@ -21,8 +21,8 @@ from whoosh.query import Term
 
 from archive.article import Article
 from archive.errors import ArchiveError, UnreadableFile
-from archive.ingest.duplicates import GROUPING_VERSION, BandTable, place
-from archive.ingest.readers import FileResult, iter_files, read_file
+from archive.ingest.grouping import GROUPING_VERSION, BandTable, assign_stories
+from archive.ingest.readers.formats import FileResult, iter_files, read_file
 from archive.store import (
     article_document,
     copies_of,
@@ -176,7 +176,7 @@ class Indexer:
             return
         pending, self._pending = self._pending, []
         with self.ix.searcher() as searcher:
-            placements = place(searcher, self.bands, [p.article for p in pending])
+            placements = assign_stories(searcher, self.bands, [p.article for p in pending])
         originals = [p.article for p, where in zip(pending, placements, strict=True) if where.copy_of is None]
         if originals and self._enricher is None:
             self._enricher = self.enricher_factory()

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from archive.article import Article, Dateline, Entities
-from archive.ingest.duplicates import article_fingerprint
-from archive.ingest.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
+from archive.ingest.enrich.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
+from archive.ingest.grouping import article_fingerprint
 from archive.store import article_document, open_index
 
 _TUPLE_FIELDS = ("authors", "subheads", "countries", "topics")

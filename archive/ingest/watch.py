@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.ingest.indexer import Indexer, RunStats
-from archive.ingest.readers import iter_files
+from archive.ingest.readers.formats import iter_files
 
 Snapshot = dict[Path, tuple[int, int]]
 

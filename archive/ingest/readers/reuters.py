@@ -14,7 +14,7 @@ from datetime import datetime
 
 from archive.article import Article, Dateline
 from archive.errors import NoArticleText
-from archive.ingest.wire import build_article, normalise_place, parse_byline, split_paragraphs
+from archive.ingest.readers.wire import build_article, normalise_place, parse_byline, split_paragraphs
 
 _STORY = re.compile(r"<REUTERS\b(?P<attrs>[^>]*)>(?P<inner>.*?)</REUTERS>", re.S)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -29,10 +29,10 @@ from typing import Any
 
 from archive.article import Article
 from archive.errors import ArchiveError, NoArticleText, UnreadableFile
-from archive.ingest.decode import fix_mojibake
-from archive.ingest.feeds import BLOCK_MARKUP, text_paragraphs
-from archive.ingest.html_dates import iso_date
-from archive.ingest.wire import build_article, parse_byline, split_names
+from archive.ingest.readers.dates import iso_date
+from archive.ingest.readers.decode import fix_mojibake
+from archive.ingest.readers.feeds import BLOCK_MARKUP, text_paragraphs
+from archive.ingest.readers.wire import build_article, parse_byline, split_names
 
 HEADLINE_KEYS = ("headline", "title")
 BODY_KEYS = ("body", "text", "content")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 COUNTRY, DEMONYM, REGION, CITY, WEAK, BLOCK = "country", "demonym", "region", "city", "weak", "block"
 

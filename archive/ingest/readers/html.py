@@ -20,8 +20,8 @@ from bs4 import BeautifulSoup, Comment, Tag
 
 from archive.article import Article
 from archive.errors import NoArticleText
-from archive.ingest.html_body import COMMENTS_RE, article_blocks
-from archive.ingest.html_dates import is_date_line, iso_date
+from archive.ingest.readers.dates import is_date_line, iso_date
+from archive.ingest.readers.html_body import COMMENTS_RE, article_blocks
 
 _ARTICLE_TYPES = frozenset(
     [
