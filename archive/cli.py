@@ -58,14 +58,18 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article (JSON Lines).")
+@index_option
 @clean_errors
-def extract(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Parse and enrich articles from PATHS and print them, without indexing."""
+def extract(paths: tuple[Path, ...], as_json: bool, index_dir: Path | None) -> None:
+    """Parse and enrich articles from PATHS and print them, without indexing.
+
+    Topics come from the same terms `index` would use: <index>/topics.toml over the bundled ones.
+    """
     from archive.ingest.enrich.pipeline import Enricher
     from archive.ingest.readers.formats import iter_files, read_file
 
-    settings = Settings.from_env()
-    enricher = Enricher(settings.spacy_model)
+    settings = Settings.from_env(index_dir=index_dir)
+    enricher = Enricher(settings.spacy_model, settings.topics_file)
     failed = False
     for path in iter_files(paths):
         result = read_file(path, max_bytes=settings.max_file_bytes)
@@ -137,9 +141,8 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -
             bar.console.print(label, problem.message, markup=True, highlight=False)
 
         indexer = Indexer(
-            settings.index_dir,
-            max_bytes=settings.max_file_bytes,
-            enricher_factory=lambda: Enricher(settings.spacy_model, settings.index_dir / "topics.toml"),
+            settings,
+            enricher_factory=lambda: Enricher(settings.spacy_model, settings.topics_file),
             enrichment_version=ENRICHMENT_VERSION,
             progress=Callbacks(start=start, file_done=file_done, error=error),
         )
@@ -162,7 +165,7 @@ def retag(index_dir: Path | None) -> None:
 
     settings = Settings.from_env(index_dir=index_dir)
     started = time.monotonic()
-    count = retag_index(settings.index_dir)
+    count = retag_index(settings)
     err.print(
         f"{count} articles re-tagged in {time.monotonic() - started:.1f}s -> {settings.index_dir}", highlight=False
     )
@@ -188,13 +191,12 @@ def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: f
 
     def shared_enricher() -> Enricher:
         if not enricher:
-            enricher.append(Enricher(settings.spacy_model, settings.index_dir / "topics.toml"))
+            enricher.append(Enricher(settings.spacy_model, settings.topics_file))
         return enricher[0]
 
     def make_indexer() -> Indexer:
         return Indexer(
-            settings.index_dir,
-            max_bytes=settings.max_file_bytes,
+            settings,
             enricher_factory=shared_enricher,
             enrichment_version=ENRICHMENT_VERSION,
             progress=Callbacks(error=lambda problem: err.print(problem.message, highlight=False)),

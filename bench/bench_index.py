@@ -75,8 +75,7 @@ def main() -> int:
     enricher = Enricher(settings.spacy_model)
     loaded = time.perf_counter() - start
     indexer = Indexer(
-        index_dir,
-        max_bytes=settings.max_file_bytes,
+        settings,
         enricher_factory=lambda: enricher,
         enrichment_version=ENRICHMENT_VERSION,
     )
@@ -86,8 +85,7 @@ def main() -> int:
     articles = stats.indexed + stats.updated
     start = time.perf_counter()
     rerun = Indexer(
-        index_dir,
-        max_bytes=settings.max_file_bytes,
+        settings,
         enricher_factory=lambda: enricher,
         enrichment_version=ENRICHMENT_VERSION,
     ).run(files)

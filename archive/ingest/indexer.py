@@ -20,6 +20,7 @@ from whoosh.index import Index
 from whoosh.query import Term
 
 from archive.article import Article
+from archive.config import Settings
 from archive.errors import ArchiveError, UnreadableFile
 from archive.ingest.grouping import GROUPING_VERSION, BandTable, assign_stories
 from archive.ingest.readers.formats import FileResult, iter_files, read_file
@@ -93,16 +94,15 @@ class Indexer:
 
     def __init__(
         self,
-        index_dir: Path,
+        settings: Settings,
         *,
-        max_bytes: int,
         enricher_factory: Callable[[], Enriches],
         enrichment_version: str,
         progress: Progress | None = None,
     ) -> None:
-        self.ix: Index = open_index(index_dir, create=True)
-        self.bands = BandTable(index_dir / "bands.sqlite")
-        self.max_bytes = max_bytes
+        self.ix: Index = open_index(settings.index_dir, create=True)
+        self.bands = BandTable(settings.bands_file)
+        self.max_bytes = settings.max_file_bytes
         self.enricher_factory = enricher_factory
         self.enrichment_version = enrichment_version
         self.progress = progress or Progress()

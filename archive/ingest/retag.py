@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from archive.article import Article, Dateline, Entities
-from archive.ingest.enrich.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
+from archive.config import Settings
+from archive.ingest.enrich.topics import assign_topics, load_lexicon
 from archive.ingest.grouping import article_fingerprint
 from archive.store import article_document, open_index
 
@@ -33,15 +33,14 @@ def article_from_data(data: dict[str, Any]) -> Article:
     return Article(**fields)
 
 
-def retag(index_dir: Path, topics_file: Path | None = None) -> int:
+def retag(settings: Settings) -> int:
     """Recompute topics for every article in the index; returns how many were rewritten.
 
-    `topics_file` defaults to `<index_dir>/topics.toml` when it exists, else the bundled terms,
-    which is what `archive index` uses, so a re-tag gives what a fresh index would.
+    The terms are those `archive index` uses (`settings.topics_file` over the bundled ones),
+    so a re-tag gives what a fresh index would.
     """
-    topics_file = topics_file or index_dir / "topics.toml"
-    lexicon = load_lexicon(topics_file if topics_file.exists() else BUNDLED_TOPICS)
-    ix = open_index(index_dir)
+    lexicon = load_lexicon(settings.topics_file)
+    ix = open_index(settings.index_dir)
     with ix.searcher() as searcher:
         stored = list(searcher.all_stored_fields())
     rewritten = 0

@@ -156,13 +156,14 @@ def load_layer(path: Path) -> Lexicon:
     return build_lexicon(read_topics_file(path))
 
 
-def load_lexicon(path: Path = BUNDLED_TOPICS) -> Lexicon:
+def load_lexicon(path: Path | None = None) -> Lexicon:
     """The IPTC-derived terms, the bundled hand-written ones, and `path` over them when it is another file.
 
+    A `path` that does not exist adds nothing: an index folder need not have a `topics.toml`.
     Parsed once per process for as long as the files are unchanged: an edited file is read again.
     """
     paths = [p for p in (IPTC_TOPICS, BUNDLED_TOPICS) if p.exists()]
-    if path.resolve() != BUNDLED_TOPICS.resolve():
+    if path is not None and path.exists() and path.resolve() != BUNDLED_TOPICS.resolve():
         paths.append(path)
     return _lexicon(tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in paths))
 
