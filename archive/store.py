@@ -22,7 +22,6 @@ from whoosh.writing import IndexWriter
 from archive.article import Article
 from archive.errors import IndexMissing
 
-SCHEMA_VERSION = "1"
 # Accents are folded before stemming so `Erdoğan` and `Erdogan` meet in one term.
 TEXT_ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
 NAME_ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)

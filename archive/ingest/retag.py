@@ -9,28 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any
 
-from archive.article import Article, Dateline, Entities
+from archive.article import Article
 from archive.config import Settings
 from archive.ingest.enrich.topics import assign_topics, load_lexicon
 from archive.ingest.grouping import article_fingerprint
 from archive.store import article_document, open_index
-
-_TUPLE_FIELDS = ("authors", "subheads", "countries", "topics")
-_DICT_OF_TUPLES = ("credits", "country_evidence", "topic_evidence")
-
-
-def article_from_data(data: dict[str, Any]) -> Article:
-    """The Article an index's stored JSON (`Article.to_dict`) was made from."""
-    fields = {k: v for k, v in data.items() if k in Article.__dataclass_fields__}
-    fields["dateline"] = Dateline(**data.get("dateline") or {})
-    fields["entities"] = Entities(**{k: tuple(v) for k, v in (data.get("entities") or {}).items()})
-    for name in _TUPLE_FIELDS:
-        fields[name] = tuple(data.get(name) or ())
-    for name in _DICT_OF_TUPLES:
-        fields[name] = {k: tuple(v) for k, v in (data.get(name) or {}).items()}
-    return Article(**fields)
 
 
 def retag(settings: Settings) -> int:
@@ -48,7 +32,7 @@ def retag(settings: Settings) -> int:
         for fields in stored:
             if fields.get("copy_of"):
                 continue  # an exact copy has no topics of its own: it shows its original's
-            article = article_from_data(json.loads(fields["data"]))
+            article = Article.from_dict(json.loads(fields["data"]))
             topics = assign_topics("" if article.headline_derived else article.headline, article.body, lexicon)
             article = replace(article, topics=topics.topics, topic_scores=topics.scores, topic_evidence=topics.evidence)
             group, exact = fields.get("group") or article.id, article_fingerprint(article).exact
