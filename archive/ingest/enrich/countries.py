@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from archive.ingest.readers.dates import MONTH_NAMES, WEEKDAY_NAMES
+
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 COUNTRY, DEMONYM, REGION, CITY, WEAK, BLOCK = "country", "demonym", "region", "city", "weak", "block"
@@ -100,10 +102,7 @@ ORG_LABELS = {"ORG", "FAC"}
 PLACE_LABELS = {"GPE", "LOC", "NORP"}
 MAX_NAME_TOKENS = 7
 # Month and weekday names that are also towns somewhere (March, Cambridgeshire): never places.
-NEVER_PLACES = _wordset(
-    "january february march april may june july august september october november december monday tuesday "
-    "wednesday thursday friday saturday sunday"
-)
+NEVER_PLACES = frozenset(MONTH_NAMES + WEEKDAY_NAMES)
 
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+")
 _UPPER = re.compile(r"[^\W\d_a-z]")

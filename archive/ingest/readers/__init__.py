@@ -9,5 +9,6 @@ html_body  the article text of a web page, without navigation, ads and related b
 warc       web archives: each captured HTML page through `html`
 feeds      RSS and Atom entries
 jsonl      JSON Lines exports, one article per line
-dates      the dates pages print, to ISO 8601
+bylines    the one author-name cleaner every format uses (agencies, job titles, outlets, places dropped)
+dates      the dates pages print, to ISO 8601, and the one month-name table
 """

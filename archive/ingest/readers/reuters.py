@@ -14,14 +14,16 @@ from datetime import datetime
 
 from archive.article import Article, Dateline
 from archive.errors import NoArticleText
-from archive.ingest.readers.wire import build_article, normalise_place, parse_byline, split_paragraphs
+from archive.ingest.readers.bylines import parse_byline
+from archive.ingest.readers.dates import MONTH_WORD
+from archive.ingest.readers.wire import build_article, normalise_place, split_paragraphs
 
 _STORY = re.compile(r"<REUTERS\b(?P<attrs>[^>]*)>(?P<inner>.*?)</REUTERS>", re.S)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REUTER_SIGN_OFF = re.compile(r"\s*\bReuters?\s*$")
 _REUTERS_DATELINE = re.compile(
     r"^(?P<place>[^,]+?)\s*,\s*(?:(?P<region>[^,]+?)\s*,\s*)?"
-    r"(?P<date>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d{1,2})\b.*$",
+    rf"(?P<date>{MONTH_WORD}\s*\d{{1,2}})\b.*$",
     re.I,
 )
 
