@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from archive.ingest.readers.dates import MONTH_NAMES, WEEKDAY_NAMES
+from archive.ingest.readers.sentences import ABBREVIATIONS, lead_end
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -87,9 +88,6 @@ PLACE_LEAD_INS = _wordset(
     "throughout including into onto only even then meanwhile also all most many some every each this that "
     "these those its his her their our a an if although because until where whether or nor so yet"
 )
-ABBREVIATIONS = _wordset(
-    "mr mrs ms dr st jr sr co corp inc ltd bros no gen sen rep gov mt ft vs lt col capt sgt prof rev"
-)
 CURRENCY_WORDS = _wordset(
     "dollar dollars dlr dlrs currency currencies cents franc francs mark marks pound pounds peso pesos "
     "crown crowns guilder guilders lira lire yen rand"
@@ -108,7 +106,6 @@ _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+")
 _UPPER = re.compile(r"[^\W\d_a-z]")
 _LOWER = re.compile(r"[a-z]")
 _GLUE = re.compile(r"[ \t]*\n?[ \t]*[-'’.]?[ \t]*\n?[ \t]*")  # between the words of one name
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘(]?[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -604,9 +601,9 @@ def assign_countries(
     name_openers: set[str] = set()
     # the body first, so a name it shows in full ("Denys Henderson") is known when the headline has "HENDERSON"
     body_mentions = _find(_Text(body), gaz, "body", BODY_WEIGHT, spans, people, name_openers)
-    lead_end = _lead_end(body)
+    lead = lead_end(body)
     for m in body_mentions:
-        if m.start < lead_end:
+        if m.start < lead:
             m.weight *= LEAD_WEIGHT / BODY_WEIGHT
             m.section = "lead"
     mentions = _dateline_mentions(dateline_place, gaz) if dateline_place else []
@@ -615,16 +612,6 @@ def assign_countries(
     mentions = _resolve(mentions + body_mentions)
     _fold_dissolved(mentions)
     return _rank(mentions)
-
-
-def _lead_end(body: str) -> int:
-    """Where the lead sentence ends: the first sentence end past the opening words."""
-    for m in _SENTENCE_END.finditer(body):
-        before = body[: m.start()].rsplit(None, 1)[-1] if body[: m.start()].strip() else ""
-        if m.start() < 40 or "." in before or len(before) <= 1 or before.lower() in ABBREVIATIONS:
-            continue
-        return m.end()
-    return len(body)
 
 
 def _rank(mentions: list[_Mention]) -> CountryAssignment:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.errors import BadParameter
+from archive.ingest.readers.sentences import lead_end
 from archive.labels import BUNDLED_TOPICS
 
 IPTC_TOPICS = BUNDLED_TOPICS.with_name("topics-iptc.toml")
@@ -176,7 +177,8 @@ def _lexicon(stamped: tuple[tuple[Path, int, int], ...]) -> Lexicon:
 def assign_topics(headline: str, body: str, lexicon: Lexicon | None = None) -> TopicAssignment:
     """Score every topic on the headline (weighted most), the lead and the rest of the body."""
     lexicon = lexicon or load_lexicon()
-    lead, _, rest = body.partition("\n\n")
+    end = lead_end(body)
+    lead, rest = body[:end], body[end:]
     hits: dict[str, Counter[str]] = defaultdict(Counter)
     weights: dict[tuple[str, str], float] = {}
     for text, factor in ((headline, HEADLINE_WEIGHT), (lead, LEAD_WEIGHT), (rest, 1.0)):

@@ -11,4 +11,5 @@ feeds      RSS and Atom entries
 jsonl      JSON Lines exports, one article per line
 bylines    the one author-name cleaner every format uses (agencies, job titles, outlets, places dropped)
 dates      the dates pages print, to ISO 8601, and the one month-name table
+sentences  the one sentence splitter, and the lead (a story's first sentence) countries and topics weigh
 """

@@ -15,6 +15,7 @@ from archive.article import Article, Dateline
 from archive.errors import NoArticleText
 from archive.ingest.readers.bylines import author_names, parse_byline
 from archive.ingest.readers.dates import MONTH_PREFIX
+from archive.ingest.readers.sentences import sentence_ends
 
 _DASH = r"[-–—]+"
 _MONTH = rf"(?i:{MONTH_PREFIX})[a-z]*\.?"  # "March", "MAR": the case-blind part is the first three letters
@@ -32,13 +33,8 @@ _DATELINE = re.compile(
 )
 _ROLE_SEGMENT = re.compile(r"^(?P<role>[A-Za-z][A-Za-z ]{1,40}?)\s+by\s+(?P<names>.+)$", re.I)
 _CREDIT_TAIL = re.compile(r"\s*\((?P<credits>(?:[A-Z][A-Za-z ]{1,40} )?by [^()]{3,400})\)\s*$")
-_SIGN_OFF = re.compile(r"\s*\b(?:Reuter|Reuters)\s*$")
+_SIGN_OFF = re.compile(r"\s*\bReuters?\s*$")  # the agency's name closing the copy
 _LOWER_PARTICLES = {"de", "del", "da", "do", "dos", "la", "le", "of", "on", "upon", "du", "van", "von", "al", "el"}
-# A sentence ends at . ! or ? before a capital, but not after an initial or a common abbreviation.
-_SENTENCE_END = re.compile(
-    r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|No|vs))(?<!\bMrs)(?<!\bGen|\bGov|\bSen|\bRep)"
-    r"[.!?][\"”’']?\s+(?=[“\"'A-Z0-9])"
-)
 MAX_DERIVED_HEADLINE = 100
 
 
@@ -76,7 +72,7 @@ def build_article(
         credits = {**found, **credits}
         paragraphs.pop()
     if paragraphs:
-        last = _SIGN_OFF.sub("", paragraphs[-1]) if agency or paragraphs[-1].endswith("Reuter") else paragraphs[-1]
+        last = strip_sign_off(paragraphs[-1]) if agency or paragraphs[-1].endswith("Reuter") else paragraphs[-1]
         if (match := _CREDIT_TAIL.search(last)) and (found := parse_credits(f"({match['credits']})")):
             credits = {**found, **credits}
             last = last[: match.start()].rstrip()
@@ -106,6 +102,11 @@ def build_article(
         subheads=subheads,
         credits=credits,
     )
+
+
+def strip_sign_off(paragraph: str) -> str:
+    """The last paragraph without the agency's sign-off (`... said. Reuter`); "" when that was all of it."""
+    return _SIGN_OFF.sub("", paragraph)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -198,8 +199,7 @@ def is_subhead(paragraph: str) -> bool:
 def derive_headline(body: str) -> str:
     """A headline from the lead's first sentence, cut at a word boundary when long."""
     lead = body.split("\n\n", 1)[0]
-    match = _SENTENCE_END.search(lead)
-    sentence = (lead[: match.start() + 1] if match else lead).strip()
+    sentence = lead[: next(sentence_ends(lead), len(lead))].strip()
     if len(sentence) <= MAX_DERIVED_HEADLINE:
         return sentence.rstrip(".")
     cut = sentence[:MAX_DERIVED_HEADLINE].rsplit(" ", 1)[0].rstrip(",;:")
