@@ -23,7 +23,7 @@ import pycountry
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.errors import NoArticleText
-from archive.ingest.enrich.countries import assign_countries
+from archive.ingest.enrich.resolve import assign_countries
 from archive.ingest.readers.reuters import iter_stories, story_to_article
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "reuters21578"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.ingest.enrich.countries import CountryAssignment, assign_countries
+from archive.ingest.enrich.resolve import CountryAssignment, assign_countries
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_5f80274b52949b65.txt"

@@ -13,9 +13,9 @@ from pathlib import Path
 from spacy.language import Language
 
 from archive.article import Article
-from archive.ingest.enrich.countries import assign_countries
 from archive.ingest.enrich.entities import merge_entities
 from archive.ingest.enrich.nlp import entity_spans, load_pipeline
+from archive.ingest.enrich.resolve import assign_countries
 from archive.ingest.enrich.topics import assign_topics, load_lexicon
 
 # Bump when enrichment changes what it writes, so re-indexing refreshes every article.
