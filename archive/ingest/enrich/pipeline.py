@@ -19,7 +19,7 @@ from archive.ingest.enrich.resolve import assign_countries
 from archive.ingest.enrich.topics import assign_topics, load_lexicon
 
 # Bump when enrichment changes what it writes, so re-indexing refreshes every article.
-ENRICHMENT_VERSION = "2"
+ENRICHMENT_VERSION = "3"  # 3: topics weigh the first sentence as the lead (was the first paragraph)
 
 
 class Enricher:
