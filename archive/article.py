@@ -79,6 +79,23 @@ class Article:
         data["topic_evidence"] = {k: list(v) for k, v in self.topic_evidence.items()}
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """The article `to_dict` gave `data` for (as the index stores it); `id` is derived, so it is ignored."""
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        fields["dateline"] = Dateline(**data.get("dateline") or {})
+        fields["entities"] = Entities(**{k: tuple(v) for k, v in (data.get("entities") or {}).items()})
+        for name in _TUPLE_FIELDS:
+            fields[name] = tuple(data.get(name) or ())
+        for name in _DICT_OF_TUPLES:
+            fields[name] = {k: tuple(v) for k, v in (data.get(name) or {}).items()}
+        return cls(**fields)
+
+
+# The fields JSON gives back as lists, which the frozen article keeps as tuples.
+_TUPLE_FIELDS = ("authors", "subheads", "countries", "topics")
+_DICT_OF_TUPLES = ("credits", "country_evidence", "topic_evidence")
+
 
 def article_id(source: str) -> str:
     """The id for an article read from `source` (a path, or `path#item`)."""

@@ -67,14 +67,18 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article (JSON Lines).")
+@index_option
 @clean_errors
-def extract(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Parse and enrich articles from PATHS and print them, without indexing."""
-    from archive.ingest.enrich import Enricher
-    from archive.ingest.readers import iter_files, read_file
+def extract(paths: tuple[Path, ...], as_json: bool, index_dir: Path | None) -> None:
+    """Parse and enrich articles from PATHS and print them, without indexing.
 
-    settings = Settings.from_env()
-    enricher = Enricher(settings.spacy_model)
+    Topics come from the same terms `index` would use: <index>/topics.toml over the bundled ones.
+    """
+    from archive.ingest.enrich.pipeline import Enricher
+    from archive.ingest.readers.formats import iter_files, read_file
+
+    settings = Settings.from_env(index_dir=index_dir)
+    enricher = Enricher(settings.spacy_model, settings.topics_file)
     failed = False
     for path in iter_files(paths):
         result = read_file(path, max_bytes=settings.max_file_bytes)
@@ -113,7 +117,7 @@ def _describe(article: dict[str, Any]) -> str:
 @clean_errors
 def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -> None:
     """Add new, update changed and skip unchanged articles from PATHS (files or folders)."""
-    from archive.ingest.enrich import ENRICHMENT_VERSION, Enricher
+    from archive.ingest.enrich.pipeline import ENRICHMENT_VERSION, Enricher
     from archive.ingest.indexer import Indexer
     from archive.ingest.indexer import Progress as Callbacks
 
@@ -146,9 +150,8 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -
             bar.console.print(label, problem.message, markup=True, highlight=False)
 
         indexer = Indexer(
-            settings.index_dir,
-            max_bytes=settings.max_file_bytes,
-            enricher_factory=lambda: Enricher(settings.spacy_model, settings.index_dir / "topics.toml"),
+            settings,
+            enricher_factory=lambda: Enricher(settings.spacy_model, settings.topics_file),
             enrichment_version=ENRICHMENT_VERSION,
             progress=Callbacks(start=start, file_done=file_done, error=error),
         )
@@ -171,7 +174,7 @@ def retag(index_dir: Path | None) -> None:
 
     settings = Settings.from_env(index_dir=index_dir)
     started = time.monotonic()
-    count = retag_index(settings.index_dir)
+    count = retag_index(settings)
     err.print(
         f"{count} articles re-tagged in {time.monotonic() - started:.1f}s -> {settings.index_dir}", highlight=False
     )
@@ -187,7 +190,7 @@ def retag(index_dir: Path | None) -> None:
 @clean_errors
 def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: float, keep_missing: bool) -> None:
     """Keep the index in step with FOLDERS: new, changed and removed files within seconds (Ctrl-C stops)."""
-    from archive.ingest.enrich import ENRICHMENT_VERSION, Enricher
+    from archive.ingest.enrich.pipeline import ENRICHMENT_VERSION, Enricher
     from archive.ingest.indexer import Indexer
     from archive.ingest.indexer import Progress as Callbacks
     from archive.ingest.watch import Changes, watch
@@ -197,13 +200,12 @@ def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: f
 
     def shared_enricher() -> Enricher:
         if not enricher:
-            enricher.append(Enricher(settings.spacy_model, settings.index_dir / "topics.toml"))
+            enricher.append(Enricher(settings.spacy_model, settings.topics_file))
         return enricher[0]
 
     def make_indexer() -> Indexer:
         return Indexer(
-            settings.index_dir,
-            max_bytes=settings.max_file_bytes,
+            settings,
             enricher_factory=shared_enricher,
             enrichment_version=ENRICHMENT_VERSION,
             progress=Callbacks(error=lambda problem: err.print(problem.message, highlight=False)),
@@ -336,7 +338,7 @@ def serve(index_dir: Path | None, host: str, port: int, debug: bool) -> None:
 @clean_errors
 def ner(model: str | None) -> None:
     """Read one document per line on stdin; write {"ents": [[start, end, label], ...]} per line."""
-    from archive.ingest.nlp import entity_spans, load_pipeline
+    from archive.ingest.enrich.nlp import entity_spans, load_pipeline
 
     nlp = load_pipeline(model or Settings.from_env().spacy_model)
     lines = _stdin_lines()

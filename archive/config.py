@@ -11,7 +11,7 @@ DEFAULT_MAX_FILE_MB = 50
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the index lives and how ingest behaves."""
+    """Where the index and the files beside it live, and how ingest behaves."""
 
     index_dir: Path
     spacy_model: str | None
@@ -29,3 +29,19 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["index_dir"] = Path(values["index_dir"])  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
+
+    # The files an index folder holds besides Whoosh's own: named here only, so every command agrees.
+    @property
+    def topics_file(self) -> Path:
+        """A user's topic terms over the bundled ones; `extract`, `index`, `watch` and `retag` all read it."""
+        return self.index_dir / "topics.toml"
+
+    @property
+    def bands_file(self) -> Path:
+        """The LSH buckets that grouping finds versions of a story by."""
+        return self.index_dir / "bands.sqlite"
+
+    @property
+    def saved_searches_file(self) -> Path:
+        """The web app's saved searches (its `SAVED_SEARCHES` config key may put them elsewhere)."""
+        return self.index_dir / "saved-searches.json"

@@ -23,8 +23,8 @@ import pycountry
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.errors import NoArticleText
-from archive.ingest.countries import assign_countries
-from archive.ingest.reuters import iter_stories, story_to_article
+from archive.ingest.enrich.resolve import assign_countries
+from archive.ingest.readers.reuters import iter_stories, story_to_article
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "reuters21578"
 DEV_FILES = {f"reut2-{i:03d}.sgm" for i in range(9)}
@@ -171,7 +171,7 @@ def evaluate(
 
 def ner_spans(stories: list[Story], model: str) -> list[list[tuple[int, int, str]]]:
     """The archive pipeline's entity spans over each body (spaCy is imported only here)."""
-    from archive.ingest.nlp import entity_spans, load_pipeline
+    from archive.ingest.enrich.nlp import entity_spans, load_pipeline
 
     return list(entity_spans(load_pipeline(model or None), (s.body for s in stories)))
 

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archive.article import Article  # noqa: E402
+from archive.config import Settings  # noqa: E402
 from archive.ingest.indexer import Indexer  # noqa: E402
 from archive.store import open_index  # noqa: E402
 
@@ -53,7 +54,8 @@ def main() -> int:
     if index_dir.exists():
         shutil.rmtree(index_dir)
     start = time.perf_counter()
-    stats = Indexer(index_dir, max_bytes=10**9, enricher_factory=NoEnrichment, enrichment_version="bench").run(files)
+    settings = Settings.from_env(index_dir=index_dir, max_file_bytes=10**9)
+    stats = Indexer(settings, enricher_factory=NoEnrichment, enrichment_version="bench").run(files)
     seconds = time.perf_counter() - start
     with open_index(index_dir).searcher() as searcher:
         docs = list(searcher.all_stored_fields())

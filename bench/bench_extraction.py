@@ -89,7 +89,7 @@ def load_pages(bench_dir: Path = BENCH_DIR) -> list[tuple[str, str, str]]:
 def archive_extract(markup: str) -> str:
     """The archive's body, or "" where the parser finds no article text (as the benchmark scores None)."""
     from archive.errors import NoArticleText
-    from archive.ingest.html import parse_html
+    from archive.ingest.readers.html import parse_html
 
     try:
         return parse_html(markup, "bench").body

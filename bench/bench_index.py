@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archive.config import Settings  # noqa: E402
-from archive.ingest.enrich import ENRICHMENT_VERSION, Enricher  # noqa: E402
+from archive.ingest.enrich.pipeline import ENRICHMENT_VERSION, Enricher  # noqa: E402
 from archive.ingest.indexer import Indexer  # noqa: E402
 from archive.search import SearchRequest, search  # noqa: E402
 from archive.store import open_index  # noqa: E402
@@ -75,8 +75,7 @@ def main() -> int:
     enricher = Enricher(settings.spacy_model)
     loaded = time.perf_counter() - start
     indexer = Indexer(
-        index_dir,
-        max_bytes=settings.max_file_bytes,
+        settings,
         enricher_factory=lambda: enricher,
         enrichment_version=ENRICHMENT_VERSION,
     )
@@ -86,8 +85,7 @@ def main() -> int:
     articles = stats.indexed + stats.updated
     start = time.perf_counter()
     rerun = Indexer(
-        index_dir,
-        max_bytes=settings.max_file_bytes,
+        settings,
         enricher_factory=lambda: enricher,
         enrichment_version=ENRICHMENT_VERSION,
     ).run(files)

@@ -25,8 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.errors import NoArticleText
-from archive.ingest.reuters import iter_stories, story_to_article
-from archive.ingest.topics import BUNDLED_TOPICS, Lexicon, assign_topics, load_lexicon
+from archive.ingest.enrich.topics import BUNDLED_TOPICS, Lexicon, assign_topics, load_lexicon
+from archive.ingest.readers.reuters import iter_stories, story_to_article
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"

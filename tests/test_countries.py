@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from archive.ingest.countries import CountryAssignment, assign_countries
+from archive.ingest.enrich.resolve import CountryAssignment, assign_countries
 from tests.helpers import ROOT, SEED, need_corpora
 
 

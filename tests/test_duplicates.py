@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from archive.cli import main
-from archive.ingest.duplicates import article_fingerprint, similarity
-from archive.ingest.readers import read_file
-from archive.ingest.wire import parse_wire_text
+from archive.ingest.grouping import article_fingerprint, similarity
+from archive.ingest.readers.formats import read_file
+from archive.ingest.readers.wire import parse_wire_text
 from archive.search import SearchRequest, get_article, search, similar, versions
 from archive.store import open_index
 from archive.web import create_app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archive.ingest.entities import clean_name, merge_entities
+from archive.ingest.enrich.entities import clean_name, merge_entities
 
 
 def spans_of(text: str, *mentions: tuple[str, str]) -> list[tuple[int, int, str]]:

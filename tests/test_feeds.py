@@ -6,7 +6,7 @@ import gzip
 from pathlib import Path
 
 from archive.errors import NoArticleText, UnreadableFile, UnsupportedFormat
-from archive.ingest.readers import iter_files, read_file
+from archive.ingest.readers.formats import iter_files, read_file
 
 MB = 1024 * 1024
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from archive.errors import NoArticleText
-from archive.ingest.html import parse_html
+from archive.ingest.readers.html import parse_html
 from tests.helpers import ROOT, need_corpora
 
 PROSE = [

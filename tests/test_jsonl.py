@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from archive.errors import NoArticleText, UnreadableFile
-from archive.ingest.readers import read_file
+from archive.ingest.readers.formats import read_file
 
 MB = 1024 * 1024
 BODY = "PARIS (Reuters) - The minister said on Monday that talks would resume.\n\nA second round is planned in May."

@@ -15,7 +15,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from archive.cli import main
-from archive.ingest.readers import read_file
+from archive.ingest.readers.formats import read_file
 from archive.search import SearchRequest, search
 from archive.store import open_index
 from tests.helpers import article_page, real_page, warc_bytes

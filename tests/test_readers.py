@@ -6,8 +6,8 @@ import gzip
 from pathlib import Path
 
 from archive.errors import BinaryFile, FileTooLarge, NoArticleText, UnreadableFile, UnsupportedFormat
-from archive.ingest.decode import decode, fix_mojibake
-from archive.ingest.readers import iter_files, read_file
+from archive.ingest.readers.decode import decode, fix_mojibake
+from archive.ingest.readers.formats import iter_files, read_file
 from tests.helpers import SEED
 
 MB = 1024 * 1024

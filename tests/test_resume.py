@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from archive.cli import main
 from archive.errors import IndexMissing
-from archive.ingest.readers import read_file
+from archive.ingest.readers.formats import read_file
 from archive.store import open_index
 from tests.helpers import need_corpora
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive.errors import NoArticleText
-from archive.ingest.reuters import iter_stories, parse_date, read_reuters
+from archive.ingest.readers.reuters import iter_stories, parse_date, read_reuters
 from tests.helpers import need_corpora
 
 

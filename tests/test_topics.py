@@ -1,4 +1,5 @@
-"""Topics: the seed, hand-written stories of five desks, a user's topics.toml, `retag`, and a Reuters floor."""
+"""Topics: the seed, hand-written stories of five desks, a user's topics.toml (read alike by `extract`, `index`
+and `retag`), and a Reuters floor."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from click.testing import CliRunner
 from whoosh.query import Term
 
 from archive.cli import main
+from archive.config import Settings
 from archive.errors import BadParameter
+from archive.ingest.enrich.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
+from archive.ingest.readers.reuters import iter_stories, story_to_article
+from archive.ingest.readers.wire import parse_wire_text
 from archive.ingest.retag import retag
-from archive.ingest.reuters import iter_stories, story_to_article
-from archive.ingest.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
-from archive.ingest.wire import parse_wire_text
 from archive.labels import topic_labels
 from archive.store import open_index
 from tests.helpers import SEED, need_corpora
@@ -276,7 +278,7 @@ def test_retag_applies_an_edited_topics_file_and_keeps_everything_else(tmp_path:
     assert _facet(index_dir, "topic", "tennis") == set()
 
     (index_dir / "topics.toml").write_text('[tennis]\nlabel = "tennis"\nterms = ["tie-break=60", "seeded=20"]\n')
-    assert retag(index_dir) == 2
+    assert retag(Settings.from_env(index_dir=index_dir)) == 2
     after = _stored(index_dir)
     assert after[tennis][1]["topics"][0] == "tennis"
     assert "tie-break" in after[tennis][1]["topic_evidence"]["tennis"]
@@ -291,6 +293,27 @@ def test_retag_applies_an_edited_topics_file_and_keeps_everything_else(tmp_path:
     countries = before[seed][1]["countries"]
     assert countries and _facet(index_dir, "country", countries[0]) >= {seed}  # other facets still indexed
     assert _facet(index_dir, "person", before[seed][1]["entities"]["people"][0]) == {seed}
+
+
+DIPLOMACY = '[diplomacy]\nlabel = "diplomacy"\nterms = ["talks=30", "Sochi=30"]\n'
+
+
+def test_extract_tags_with_the_index_topics_file_as_index_does(tmp_path: Path, monkeypatch) -> None:
+    """`extract` and `index` read the same <index>/topics.toml, whether named by --index or ARCHIVE_INDEX."""
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    (index_dir / "topics.toml").write_text(DIPLOMACY, encoding="utf-8")
+    runner = CliRunner()
+    bundled = json.loads(runner.invoke(main, ["extract", str(SEED), "--json"]).output)
+    assert "diplomacy" not in bundled["topics"]
+    by_option = json.loads(runner.invoke(main, ["extract", str(SEED), "--json", "--index", str(index_dir)]).output)
+    assert by_option["topics"][0] == "diplomacy"
+    monkeypatch.setenv("ARCHIVE_INDEX", str(index_dir))
+    by_env = json.loads(runner.invoke(main, ["extract", str(SEED), "--json"]).output)
+    assert runner.invoke(main, ["index", str(SEED)]).exit_code == 0
+    (indexed,) = [data for _, data in _stored(index_dir).values()]
+    assert by_env["topics"] == by_option["topics"] == indexed["topics"]
+    assert by_env["topic_scores"] == indexed["topic_scores"]
 
 
 def _stored(index_dir: Path) -> dict[str, tuple[dict, dict]]:

@@ -9,8 +9,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.errors import FileTooLarge, NoArticleText, UnreadableFile
-from archive.ingest import warc
-from archive.ingest.readers import read_file
+from archive.ingest.readers import warc
+from archive.ingest.readers.formats import read_file
 from tests.helpers import article_page, real_page, warc_bytes
 
 MB = 1024 * 1024

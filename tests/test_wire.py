@@ -1,12 +1,11 @@
-"""Wire-copy parsing: byline, dateline, credits, subheads, sign-off and derived headlines."""
+"""Wire-copy parsing: dateline, credits, subheads, sign-off and derived headlines (bylines: test_bylines)."""
 
 from __future__ import annotations
 
 import pytest
 
-from archive.ingest.wire import (
+from archive.ingest.readers.wire import (
     derive_headline,
-    parse_byline,
     parse_credits,
     parse_wire_text,
     split_dateline,
@@ -36,24 +35,6 @@ def test_seed_credits_subheads_and_headline(seed):
     assert seed.headline_derived is True
     assert seed.headline.startswith("Turkish President Tayyip Erdogan will visit Russia")
     assert len(seed.headline) <= 101
-
-
-@pytest.mark.parametrize(
-    ("line", "authors"),
-    [
-        ("By Orhan Coskun", ("Orhan Coskun",)),
-        ("By Allan Saunderson and Antonia Sharpe, Reuters", ("Allan Saunderson", "Antonia Sharpe")),
-        ("BY Jane Doe, John Roe and Ann Poe", ("Jane Doe", "John Roe", "Ann Poe")),
-        ("by Maggie McNeil, Reuters", ("Maggie McNeil",)),
-        ("By STEPHEN JUKES AND PHILIP SHEHADI, Reuters", ("Stephen Jukes", "Philip Shehadi")),
-    ],
-)
-def test_bylines(line, authors):
-    assert parse_byline(line)[1] == authors
-
-
-def test_not_a_byline():
-    assert parse_byline("Byzantine politics returned to the fore on Monday.") is None
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -20,9 +20,10 @@ from whoosh.index import Index
 from whoosh.query import Term
 
 from archive.article import Article
+from archive.config import Settings
 from archive.errors import ArchiveError, UnreadableFile
-from archive.ingest.duplicates import GROUPING_VERSION, BandTable, place
-from archive.ingest.readers import FileResult, iter_files, read_file
+from archive.ingest.grouping import GROUPING_VERSION, BandTable, assign_stories
+from archive.ingest.readers.formats import FileResult, iter_files, read_file
 from archive.store import (
     ArchiveWriter,
     article_document,
@@ -94,17 +95,16 @@ class Indexer:
 
     def __init__(
         self,
-        index_dir: Path,
+        settings: Settings,
         *,
-        max_bytes: int,
         enricher_factory: Callable[[], Enriches],
         enrichment_version: str,
         progress: Progress | None = None,
     ) -> None:
-        self.index_dir = index_dir
-        self.ix: Index = open_index(index_dir, create=True)
-        self.bands = BandTable(index_dir / "bands.sqlite")
-        self.max_bytes = max_bytes
+        self.index_dir = settings.index_dir
+        self.ix: Index = open_index(settings.index_dir, create=True)
+        self.bands = BandTable(settings.bands_file)
+        self.max_bytes = settings.max_file_bytes
         self.enricher_factory = enricher_factory
         self.enrichment_version = enrichment_version
         self.progress = progress or Progress()
@@ -115,28 +115,36 @@ class Indexer:
     def run(self, paths: Iterable[Path], *, remove_missing: bool = True) -> RunStats:
         """Index every file below `paths`; drop articles of files gone from named folders."""
         paths = list(paths)
-        files = self._files(paths)
-        self.progress.start(len(files), sum(size for _, size in files))
-        for path, size in files:
+        folders = [p for p in paths if p.is_dir()] if remove_missing else []
+        return self.index_files(self._files(paths), missing_under=folders)
+
+    def index_files(self, files: Mapping[Path, int], *, missing_under: Sequence[Path] = ()) -> RunStats:
+        """Index these files (resolved path -> size, as a scan found them); drop files gone from `missing_under`.
+
+        A caller that has already listed the files (the watcher's scan) passes them here, so they are
+        not walked and stat'ed a second time.
+        """
+        self.stats.files = len(files)
+        self.progress.start(len(files), sum(files.values()))
+        for path, size in files.items():
             result = read_file(path, max_bytes=self.max_bytes)
             self._take(result)
             self.progress.file_done(path, size, len(result.articles))
             if len(self._pending) >= BATCH_ARTICLES:
                 self._flush()
         self._flush()
-        if remove_missing:
-            self._remove_missing([p for p in paths if p.is_dir()])
+        if missing_under:
+            self._remove_missing(missing_under)
         return self.stats
 
-    def _files(self, paths: list[Path]) -> list[tuple[Path, int]]:
+    def _files(self, paths: list[Path]) -> dict[Path, int]:
         files: dict[Path, int] = {}
         for path in iter_files(paths):
             try:
                 files.setdefault(path.resolve(), path.stat().st_size)
             except OSError as exc:
                 self._error(UnreadableFile(exc.strerror or "no such file", subject=str(path)))
-        self.stats.files = len(files)
-        return list(files.items())
+        return files
 
     def _error(self, error: ArchiveError) -> None:
         if error.skipped:
@@ -170,15 +178,20 @@ class Indexer:
                 for article_id in gone:
                     writer.delete_by_term("id", article_id)
             self.stats.removed += len(gone)
-            self._promote_copies(gone)
+            self._pending += self._promote_copies(gone)
+            self._flush()  # now, so copies of what left are not orphaned by a run stopped before the next batch
 
     def _flush(self) -> None:
-        """Group, enrich (originals only) and write the pending articles; then re-home copies of changed ones."""
-        if not self._pending:
-            return
-        pending, self._pending = self._pending, []
+        """Write the pending articles in batches; the copies of articles a batch changed come in the next one."""
+        while self._pending:
+            pending, self._pending = self._pending, []
+            self._write(pending)
+            self._pending = self._promote_copies({p.article.id for p in pending if p.is_update})
+
+    def _write(self, pending: list[Pending]) -> None:
+        """Group, enrich (originals only) and write one batch, counting what it added and updated."""
         with self.ix.searcher() as searcher:
-            placements = place(searcher, self.bands, [p.article for p in pending])
+            placements = assign_stories(searcher, self.bands, [p.article for p in pending])
         originals = [p.article for p, where in zip(pending, placements, strict=True) if where.copy_of is None]
         if originals and self._enricher is None:
             self._enricher = self.enricher_factory()
@@ -198,31 +211,35 @@ class Indexer:
             if p.counted:
                 self.stats.updated += p.is_update
                 self.stats.indexed += not p.is_update
-        self._promote_copies({p.article.id for p in pending if p.is_update})
 
-    def _promote_copies(self, originals: set[str]) -> None:
-        """Copies of articles that left or changed are read again from their files and indexed in full."""
+    def _promote_copies(self, originals: set[str]) -> list[Pending]:
+        """The copies of articles that left or changed, read again from their files to be indexed in full.
+
+        Copies whose files no longer hold them leave the index here: the next run over those files
+        indexes what is there now.
+        """
         if not originals:
-            return
+            return []
         with self.ix.searcher() as searcher:
             copies = [(cid, file) for cid, file in copies_of(searcher, originals) if cid not in originals]
         wanted: dict[str, set[str]] = defaultdict(set)
         for copy_id, file in copies:
             wanted[file].add(copy_id)
+        promoted: list[Pending] = []
         lost: set[str] = set()
         for file, ids in wanted.items():
             articles = read_file(Path(file), max_bytes=self.max_bytes).articles if Path(file).exists() else []
             found = [a for a in articles if a.id in ids]
-            for article in found:
-                self._pending.append(
-                    Pending(article, stored_hash(article, self.enrichment_version), file, True, counted=False)
-                )
+            promoted += [
+                Pending(article, stored_hash(article, self.enrichment_version), file, True, counted=False)
+                for article in found
+            ]
             lost |= ids - {a.id for a in found}
         if lost:  # their files changed or went since: the next run over them indexes what is there now
             with ArchiveWriter(self.ix, self.index_dir, timeout=WRITER_WAIT) as writer:
                 for copy_id in lost:
                     writer.delete_by_term("id", copy_id)
-        self._flush()
+        return promoted
 
     def _remove_missing(self, folders: list[Path]) -> None:
         """Articles whose file was under a named folder and no longer exists leave the index."""
@@ -245,5 +262,6 @@ class Indexer:
             for file in files:
                 removed += writer.delete_by_query(Term("file", file))
         self.stats.removed += removed
-        self._promote_copies(ids)
+        self._pending += self._promote_copies(ids)
+        self._flush()
         return removed

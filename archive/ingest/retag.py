@@ -9,48 +9,31 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
-from typing import Any
 
-from archive.article import Article, Dateline, Entities
-from archive.ingest.duplicates import article_fingerprint
+from archive.article import Article
+from archive.config import Settings
+from archive.ingest.enrich.topics import assign_topics, load_lexicon
+from archive.ingest.grouping import article_fingerprint
 from archive.ingest.indexer import WRITER_WAIT
-from archive.ingest.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
 from archive.store import ArchiveWriter, article_document, open_index
 
-_TUPLE_FIELDS = ("authors", "subheads", "countries", "topics")
-_DICT_OF_TUPLES = ("credits", "country_evidence", "topic_evidence")
 
-
-def article_from_data(data: dict[str, Any]) -> Article:
-    """The Article an index's stored JSON (`Article.to_dict`) was made from."""
-    fields = {k: v for k, v in data.items() if k in Article.__dataclass_fields__}
-    fields["dateline"] = Dateline(**data.get("dateline") or {})
-    fields["entities"] = Entities(**{k: tuple(v) for k, v in (data.get("entities") or {}).items()})
-    for name in _TUPLE_FIELDS:
-        fields[name] = tuple(data.get(name) or ())
-    for name in _DICT_OF_TUPLES:
-        fields[name] = {k: tuple(v) for k, v in (data.get(name) or {}).items()}
-    return Article(**fields)
-
-
-def retag(index_dir: Path, topics_file: Path | None = None) -> int:
+def retag(settings: Settings) -> int:
     """Recompute topics for every article in the index; returns how many were rewritten.
 
-    `topics_file` defaults to `<index_dir>/topics.toml` when it exists, else the bundled terms,
-    which is what `archive index` uses, so a re-tag gives what a fresh index would.
+    The terms are those `archive index` uses (`settings.topics_file` over the bundled ones),
+    so a re-tag gives what a fresh index would.
     """
-    topics_file = topics_file or index_dir / "topics.toml"
-    lexicon = load_lexicon(topics_file if topics_file.exists() else BUNDLED_TOPICS)
-    ix = open_index(index_dir)
+    lexicon = load_lexicon(settings.topics_file)
+    ix = open_index(settings.index_dir)
     with ix.searcher() as searcher:
         stored = list(searcher.all_stored_fields())
     rewritten = 0
-    with ArchiveWriter(ix, index_dir, timeout=WRITER_WAIT) as writer:
+    with ArchiveWriter(ix, settings.index_dir, timeout=WRITER_WAIT) as writer:
         for fields in stored:
             if fields.get("copy_of"):
                 continue  # an exact copy has no topics of its own: it shows its original's
-            article = article_from_data(json.loads(fields["data"]))
+            article = Article.from_dict(json.loads(fields["data"]))
             topics = assign_topics("" if article.headline_derived else article.headline, article.body, lexicon)
             article = replace(article, topics=topics.topics, topic_scores=topics.scores, topic_evidence=topics.evidence)
             group, exact = fields.get("group") or article.id, article_fingerprint(article).exact

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.ingest.indexer import Indexer, RunStats
-from archive.ingest.readers import iter_files
+from archive.ingest.readers.formats import iter_files
 
 Snapshot = dict[Path, tuple[int, int]]
 
@@ -57,10 +57,14 @@ def watch(
     should_stop: Callable[[], bool] = lambda: False,
     keep_missing: bool = False,
 ) -> None:
-    """Index the folders once, then every `interval` seconds index what changed, until stopped."""
+    """Index the folders once, then every `interval` seconds index what changed, until stopped.
+
+    Each scan's file list and sizes go to the indexer as they are: the folders are walked once per scan.
+    """
     snapshot = scan(folders)
     indexer = make_indexer()
-    report(Changes(sorted(snapshot), []), indexer.run(folders, remove_missing=not keep_missing))
+    sizes = {path: size for path, (size, _) in snapshot.items()}
+    report(Changes(sorted(snapshot), []), indexer.index_files(sizes, missing_under=[] if keep_missing else folders))
     while not should_stop():
         time.sleep(interval)
         current = scan(folders)
@@ -68,7 +72,7 @@ def watch(
         if not changes:
             continue
         indexer = make_indexer()
-        stats = indexer.run(changes.changed, remove_missing=False)
+        stats = indexer.index_files({path: current[path][0] for path in changes.changed})
         if not keep_missing:
             indexer.remove_files(str(p) for p in changes.removed)
         snapshot = current

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from archive.ingest.topics import BUNDLED_TOPICS, IPTC_TOPICS, Lexicon, load_layer  # noqa: E402
+from archive.ingest.enrich.topics import BUNDLED_TOPICS, IPTC_TOPICS, Lexicon, load_layer  # noqa: E402
 
 
 def _words(text: str) -> list[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.errors import BadParameter
+from archive.ingest.readers.sentences import lead_end
 from archive.labels import BUNDLED_TOPICS
 
 IPTC_TOPICS = BUNDLED_TOPICS.with_name("topics-iptc.toml")
@@ -156,13 +157,14 @@ def load_layer(path: Path) -> Lexicon:
     return build_lexicon(read_topics_file(path))
 
 
-def load_lexicon(path: Path = BUNDLED_TOPICS) -> Lexicon:
+def load_lexicon(path: Path | None = None) -> Lexicon:
     """The IPTC-derived terms, the bundled hand-written ones, and `path` over them when it is another file.
 
+    A `path` that does not exist adds nothing: an index folder need not have a `topics.toml`.
     Parsed once per process for as long as the files are unchanged: an edited file is read again.
     """
     paths = [p for p in (IPTC_TOPICS, BUNDLED_TOPICS) if p.exists()]
-    if path.resolve() != BUNDLED_TOPICS.resolve():
+    if path is not None and path.exists() and path.resolve() != BUNDLED_TOPICS.resolve():
         paths.append(path)
     return _lexicon(tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in paths))
 
@@ -175,7 +177,8 @@ def _lexicon(stamped: tuple[tuple[Path, int, int], ...]) -> Lexicon:
 def assign_topics(headline: str, body: str, lexicon: Lexicon | None = None) -> TopicAssignment:
     """Score every topic on the headline (weighted most), the lead and the rest of the body."""
     lexicon = lexicon or load_lexicon()
-    lead, _, rest = body.partition("\n\n")
+    end = lead_end(body)
+    lead, rest = body[:end], body[end:]
     hits: dict[str, Counter[str]] = defaultdict(Counter)
     weights: dict[tuple[str, str], float] = {}
     for text, factor in ((headline, HEADLINE_WEIGHT), (lead, LEAD_WEIGHT), (rest, 1.0)):

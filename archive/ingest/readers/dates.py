@@ -11,27 +11,21 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-_MONTHS = {
+# The one month table: every reader and the country resolver take month names from here.
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = {
     name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+    for number, full in enumerate(MONTH_NAMES, start=1)
+    for name in dict.fromkeys([full[:3], *(["sept"] if full == "september" else []), full])
+}  # lower-case name or abbreviation -> month number
+# A month as datelines and bylines write it ("Mar", "March", "Sept.", "MARCH"): its first three letters,
+# then whatever follows; patterns add their own case rule.
+MONTH_PREFIX = "(?:" + "|".join(name[:3] for name in MONTH_NAMES) + ")"
+MONTH_WORD = MONTH_PREFIX + r"[a-z]*\.?"
 # Zone abbreviations common on English-language news sites, in hours from UTC.
 _ZONES = {
     "utc": 0, "gmt": 0, "z": 0, "bst": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3, "msk": 3,
@@ -42,7 +36,7 @@ _YMD_RE = re.compile(r"\b((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b")
 _COMPACT_RE = re.compile(r"^((?:19|20)\d\d)(\d\d)(\d\d)(?:(\d\d)(\d\d)(\d\d)?)?$")
 _TIME_RE = re.compile(r"\b(\d{1,2}):(\d\d)(?::(\d\d))?(?:\.\d+)?\s*([ap]\.?m\.?)?", re.IGNORECASE)
 _OFFSET_RE = re.compile(r"\s*(?:(?:GMT|UTC)\s*)?([+-])(\d\d):?(\d\d)\b|\s*\(?([A-Za-z]{1,4})\b")
-_MONTH_RE = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\b", re.IGNORECASE)
+_MONTH_RE = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\b", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
 _DAY_RE = re.compile(r"(?<![:\d])(\d{1,2})(?:st|nd|rd|th)?\b(?!:)")
 
@@ -88,7 +82,7 @@ def _from_words(text: str) -> datetime | date | None:
         month_match, year_match = _MONTH_RE.search(text), _YEAR_RE.search(text)
         if not month_match or not year_match:
             return None
-        month, year = _MONTHS[month_match.group(1).lower()], int(year_match.group(1))
+        month, year = MONTHS[month_match.group(1).lower()], int(year_match.group(1))
         rest = text.replace(year_match.group(0), " ", 1).replace(month_match.group(0), " ", 1)
         time_free = _TIME_RE.sub(" ", rest)
         day_match = _DAY_RE.search(time_free)
@@ -126,10 +120,8 @@ def _zone(text: str) -> timezone | None:
 
 
 _DATE_LINE_WORDS = frozenset(
-    ["updated", "published", "posted", "last", "modified", "on", "at", "am", "pm", "a", "p", "m", "de", "del"]
-    + [day + "day" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")]
-    + ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-)
+    ("updated", "published", "posted", "last", "modified", "on", "at", "am", "pm", "a", "p", "m", "de", "del")
+) | {*WEEKDAY_NAMES, *(day[:3] for day in WEEKDAY_NAMES)}
 
 
 def is_date_line(text: str) -> bool:
@@ -137,4 +129,4 @@ def is_date_line(text: str) -> bool:
     if len(text) > 60 or not re.search(r"\d", text) or iso_date(text) is None:
         return False
     words = re.findall(r"[^\W\d_]+", text.lower())
-    return all(w in _DATE_LINE_WORDS or w in _MONTHS or w in _ZONES for w in words)
+    return all(w in _DATE_LINE_WORDS or w in MONTHS or w in _ZONES for w in words)

@@ -14,14 +14,15 @@ from datetime import datetime
 
 from archive.article import Article, Dateline
 from archive.errors import NoArticleText
-from archive.ingest.wire import build_article, normalise_place, parse_byline, split_paragraphs
+from archive.ingest.readers.bylines import parse_byline
+from archive.ingest.readers.dates import MONTH_WORD
+from archive.ingest.readers.wire import build_article, normalise_place, split_paragraphs, strip_sign_off
 
 _STORY = re.compile(r"<REUTERS\b(?P<attrs>[^>]*)>(?P<inner>.*?)</REUTERS>", re.S)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_REUTER_SIGN_OFF = re.compile(r"\s*\bReuters?\s*$")
 _REUTERS_DATELINE = re.compile(
     r"^(?P<place>[^,]+?)\s*,\s*(?:(?P<region>[^,]+?)\s*,\s*)?"
-    r"(?P<date>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d{1,2})\b.*$",
+    rf"(?P<date>{MONTH_WORD}\s*\d{{1,2}})\b.*$",
     re.I,
 )
 
@@ -84,10 +85,8 @@ def story_to_article(story: ReutersStory, source: str) -> Article:
         paragraphs = []
     if not paragraphs and story.title:
         paragraphs = [story.title]  # a BRIEF: the title is the whole story
-    if paragraphs and paragraphs[-1].strip() in {"Reuter", "Reuters"}:
-        paragraphs.pop()
-    elif paragraphs:
-        paragraphs[-1] = _REUTER_SIGN_OFF.sub("", paragraphs[-1])
+    if paragraphs:  # before the credits are looked for: the sign-off closes the copy after them
+        paragraphs[-1] = strip_sign_off(paragraphs[-1])
     dateline = parse_dateline(story.dateline)
     return build_article(
         source,

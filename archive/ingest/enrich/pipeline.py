@@ -13,22 +13,22 @@ from pathlib import Path
 from spacy.language import Language
 
 from archive.article import Article
-from archive.ingest.countries import assign_countries
-from archive.ingest.entities import merge_entities
-from archive.ingest.nlp import entity_spans, load_pipeline
-from archive.ingest.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
+from archive.ingest.enrich.entities import merge_entities
+from archive.ingest.enrich.nlp import entity_spans, load_pipeline
+from archive.ingest.enrich.resolve import assign_countries
+from archive.ingest.enrich.topics import assign_topics, load_lexicon
 
 # Bump when enrichment changes what it writes, so re-indexing refreshes every article.
-ENRICHMENT_VERSION = "2"
+ENRICHMENT_VERSION = "3"  # 3: topics weigh the first sentence as the lead (was the first paragraph)
 
 
 class Enricher:
     """Holds the loaded pipeline and topic terms for a run."""
 
     def __init__(self, spacy_model: str | None = None, topics_file: Path | None = None) -> None:
+        """`topics_file` (`Settings.topics_file`) lays a user's terms over the bundled ones when it exists."""
         self.nlp: Language = load_pipeline(spacy_model)
-        self.topics_file = topics_file if topics_file and topics_file.exists() else BUNDLED_TOPICS
-        self.lexicon = load_lexicon(self.topics_file)
+        self.lexicon = load_lexicon(topics_file)
 
     def enrich(self, articles: Sequence[Article]) -> list[Article]:
         """The same articles with entities, countries and topics filled in."""

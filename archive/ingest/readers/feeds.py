@@ -27,10 +27,11 @@ from bs4 import BeautifulSoup
 
 from archive.article import Article
 from archive.errors import ArchiveError, NoArticleText, UnreadableFile, UnsupportedFormat
-from archive.ingest.decode import fix_mojibake
-from archive.ingest.html_body import DROP_TAGS, blocks_of
-from archive.ingest.html_dates import iso_date
-from archive.ingest.wire import build_article, parse_byline, split_names, split_paragraphs
+from archive.ingest.readers.bylines import author_names, parse_byline
+from archive.ingest.readers.dates import iso_date
+from archive.ingest.readers.decode import fix_mojibake
+from archive.ingest.readers.html_body import DROP_TAGS, blocks_of
+from archive.ingest.readers.wire import build_article, split_paragraphs
 
 BLOCK_MARKUP = re.compile(r"<(?:p|br|div|h[1-6]|li|blockquote|pre|tr|section|article|figure)\b", re.I)
 _LANGUAGE = re.compile(r"^[a-z]{2,3}\b", re.I)
@@ -124,7 +125,7 @@ def _authors(entry: Any) -> tuple[str | None, tuple[str, ...]]:
             byline = byline or parsed[0]
             names += parsed[1]
         else:
-            names += split_names(text)
+            names += author_names(text)
     return byline, tuple(dict.fromkeys(names))
 
 

@@ -20,8 +20,9 @@ from bs4 import BeautifulSoup, Comment, Tag
 
 from archive.article import Article
 from archive.errors import NoArticleText
-from archive.ingest.html_body import COMMENTS_RE, article_blocks
-from archive.ingest.html_dates import is_date_line, iso_date
+from archive.ingest.readers.bylines import author_names
+from archive.ingest.readers.dates import is_date_line, iso_date
+from archive.ingest.readers.html_body import COMMENTS_RE, article_blocks
 
 _ARTICLE_TYPES = frozenset(
     [
@@ -44,60 +45,8 @@ _SPACE_RE = re.compile(r"\s+")
 # Old pages wrap script text in comments or CDATA markers, which JSON does not allow.
 _LD_WRAPPER_RE = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 _TITLE_SEPARATORS_RE = re.compile(r"\s+(?:\||-|–|—|::|·|•|»)\s+")
-_BY_RE = re.compile(r"^\s*(?:written\s+|posted\s+)?by[:\s]+", re.IGNORECASE)
-_NAME_SPLIT_RE = re.compile(r"\s*(?:[,;&|]|\s(?:and|und|y|et|e|og|och|en)\s)\s*")
-_NAME_PARTICLES = frozenset(["de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "bin", "al", "el", "dos"])
 _BY_LINE_RE = re.compile(r"^\s*By\s+[A-Z]")
-_DATE_TAIL_RE = re.compile(
-    r"\b(?:updated|published|posted|on|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b.*$"
-    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d.*$|\d.*$",
-    re.IGNORECASE,
-)
-# News agencies are credited like authors but are not people; acronyms only in capitals ("Ani" is a name).
-_AGENCY_RE = re.compile(
-    r"\b(?:(?i:(?:the\s+)?associated\s+press|reuters|agence\s+france[-\s]presse|xinhua|bloomberg(?:\s+news)?"
-    r"|kyodo|yonhap|tass)|AP|AFP|UPI|PTI|IANS|ANI|EFE|ANSA|DPA|dpa)\b"
-)
 _DATE_META_RE = re.compile(r"(?:publish|pub|post|creat|release)\w*[-_.:]?(?:date|time)|^p?date$")
-_JOB_WORDS = frozenset(
-    [
-        "staff",
-        "writer",
-        "reporter",
-        "correspondent",
-        "editor",
-        "contributor",
-        "contributing",
-        "columnist",
-        "senior",
-        "chief",
-        "associate",
-        "assistant",
-        "managing",
-        "deputy",
-        "editorial",
-        "team",
-        "desk",
-        "news",
-        "wire",
-        "wires",
-        "service",
-        "press",
-        "agency",
-        "correspondents",
-        "writers",
-        "reporters",
-        "editors",
-        "producer",
-        "photographer",
-        "author",
-        "admin",
-        "administrator",
-        "guest",
-        "special",
-    ]
-)
-_EMAIL_RE = re.compile(r"\S+@\S+")
 _DATE_META_NAMES = (
     "article:published_time",
     "og:published_time",
@@ -371,40 +320,6 @@ def _visible_byline(soup: BeautifulSoup, marked: _Marked) -> str | None:
     return None
 
 
-def _clean_names(raw: str, site_names: set[str]) -> list[str]:
-    """Person names in a credit line: "By A, B and C, Staff Writer" -> [A, B, C].
-
-    `site_names` holds the site's names, lower-cased, and its host without dots:
-    a name found in either is the site posing as an author.
-    """
-    raw = _EMAIL_RE.sub(" ", _text(raw))
-    raw = re.sub(r"^\s*[^\W\d_]+:\s+", "", raw)  # a label: "Text: Name", "Autor: Name"
-    raw = re.split(r"\s+(?:[|/]|-{1,2}|–|—)\s+|@", raw)[0]
-    raw = _DATE_TAIL_RE.sub("", raw)
-    raw, agencies = _AGENCY_RE.subn(",", raw)
-    raw = re.sub(r"(?<=[a-z]{2})\.\s+(?=[A-Z])", ", ", raw)  # "Name. Outlet", not "E. Name"
-    names: list[str] = []
-    single: list[str] = []
-    for part in _NAME_SPLIT_RE.split(_BY_RE.sub("", raw)):
-        part = _BY_RE.sub("", part).strip(" .:,")
-        words = part.split()
-        if not words or len(words) > 4 or any(ch.isdigit() for ch in part) or "." in part.replace(". ", " ")[:-1]:
-            continue
-        lowered = [w.lower().strip(".") for w in words]
-        compact = "".join(lowered)
-        if set(lowered) & _JOB_WORDS or lowered[0] == "the" or part.lower() in site_names:
-            continue
-        if len(compact) > 3 and any(compact in name for name in site_names):
-            continue
-        if not all(w[0].isupper() or w in _NAME_PARTICLES for w in words):
-            continue
-        if part.isupper() and len(part) > 3:
-            part = part.title()
-        (names if len(words) > 1 else single).append(part)
-    # A lone word beside full names or an agency is an outlet or a place ("Reuters, Washington").
-    return names or ([] if agencies else single)
-
-
 def _ld_authors(ld: dict[str, Any]) -> list[str]:
     value = ld.get("author") or ld.get("creator") or []
     items = value if isinstance(value, list) else [value]
@@ -435,9 +350,9 @@ def _authors(
         [_text(a) for a in marked.author_rel if a.name == "a"],
         [_text(t.find(attrs={"itemprop": "name"}) or t) for t in marked.author_itemprop],
     ]
-    from_byline = _names(_clean_names(byline, site_names) if byline else [])
+    from_byline = author_names(byline, site_names) if byline else ()
     for raw_names in sources:
-        names = _names(name for raw in raw_names for name in _clean_names(raw, site_names))
+        names = _names(name for raw in raw_names for name in author_names(raw, site_names))
         if names:
             # Structured data may list only the lead author, or an outlet beside the author.
             nested = set(names) < set(from_byline) or set(from_byline) < set(names)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 
-from archive.ingest.html_dates import is_date_line
+from archive.ingest.readers.dates import is_date_line
 
 # Elements that never hold article prose.
 DROP_TAGS = frozenset(

@@ -21,8 +21,8 @@ from warcio.recordloader import ArcWarcRecord
 
 from archive.article import Article
 from archive.errors import ArchiveError, FileTooLarge, NoArticleText, UnreadableFile
-from archive.ingest.decode import decode
-from archive.ingest.html_dates import iso_date
+from archive.ingest.readers.dates import iso_date
+from archive.ingest.readers.decode import decode
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 MAX_PAGE_BYTES = 16 * 1024 * 1024  # one page, unpacked: no article is larger, a gzip bomb is
@@ -96,7 +96,7 @@ def _record_id(record: ArcWarcRecord, stream: ArchiveIterator) -> str:
 
 def _page(record: ArcWarcRecord, content: bytes, source: str) -> Article | ArchiveError:
     """One captured page as an article, or the error that names it."""
-    from archive.ingest.html import parse_html  # bs4 is only needed when there is HTML
+    from archive.ingest.readers.html import parse_html  # bs4 is only needed when there is HTML
 
     content_type = record.http_headers.get_header("Content-Type") or ""
     charset = next((p.split("=", 1)[1].strip(" \"'") for p in content_type.split(";") if "charset=" in p), None)

@@ -29,10 +29,11 @@ from typing import Any
 
 from archive.article import Article
 from archive.errors import ArchiveError, NoArticleText, UnreadableFile
-from archive.ingest.decode import fix_mojibake
-from archive.ingest.feeds import BLOCK_MARKUP, text_paragraphs
-from archive.ingest.html_dates import iso_date
-from archive.ingest.wire import build_article, parse_byline, split_names
+from archive.ingest.readers.bylines import author_names, parse_byline
+from archive.ingest.readers.dates import iso_date
+from archive.ingest.readers.decode import fix_mojibake
+from archive.ingest.readers.feeds import BLOCK_MARKUP, text_paragraphs
+from archive.ingest.readers.wire import build_article
 
 HEADLINE_KEYS = ("headline", "title")
 BODY_KEYS = ("body", "text", "content")
@@ -106,13 +107,13 @@ def _string(record: dict[str, Any], keys: tuple[str, ...]) -> str:
 def _authors(value: Any) -> tuple[str | None, tuple[str, ...]]:
     """A byline string as written when it reads `By ...`, and the people it names."""
     if isinstance(value, str):
-        return parse_byline(fix_mojibake(value)) or (None, split_names(fix_mojibake(value)))
+        return parse_byline(fix_mojibake(value)) or (None, author_names(fix_mojibake(value)))
     if isinstance(value, dict):
         value = [value]
     if not isinstance(value, list):
         return None, ()
     names = [v.get("name") if isinstance(v, dict) else v for v in value]
-    found = [n for name in names if isinstance(name, str) for n in split_names(fix_mojibake(name))]
+    found = [n for name in names if isinstance(name, str) for n in author_names(fix_mojibake(name))]
     return None, tuple(dict.fromkeys(found))
 
 

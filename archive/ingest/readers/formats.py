@@ -13,9 +13,9 @@ from pathlib import Path
 
 from archive.article import Article
 from archive.errors import ArchiveError, NoArticleText, UnsupportedFormat
-from archive.ingest.decode import decode, read_bytes
-from archive.ingest.reuters import read_reuters
-from archive.ingest.wire import parse_wire_text
+from archive.ingest.readers.decode import decode, read_bytes
+from archive.ingest.readers.reuters import read_reuters
+from archive.ingest.readers.wire import parse_wire_text
 
 
 def _read_text(data: bytes, path: str) -> list[Article | ArchiveError]:
@@ -23,7 +23,7 @@ def _read_text(data: bytes, path: str) -> list[Article | ArchiveError]:
 
 
 def _read_html(data: bytes, path: str) -> list[Article | ArchiveError]:
-    from archive.ingest.html import parse_html  # bs4 is only needed when there is HTML
+    from archive.ingest.readers.html import parse_html  # bs4 is only needed when there is HTML
 
     return [parse_html(decode(data, path, markup=True), path)]
 
@@ -34,19 +34,19 @@ def _read_sgml(data: bytes, path: str) -> list[Article | ArchiveError]:
 
 
 def _read_warc(data: bytes, path: str) -> list[Article | ArchiveError]:
-    from archive.ingest.warc import read_warc  # warcio and bs4 load only for web archives
+    from archive.ingest.readers.warc import read_warc  # warcio and bs4 load only for web archives
 
     return read_warc(data, path)
 
 
 def _read_feed(data: bytes, path: str) -> list[Article | ArchiveError]:
-    from archive.ingest.feeds import read_feed  # feedparser loads only for feeds
+    from archive.ingest.readers.feeds import read_feed  # feedparser loads only for feeds
 
     return read_feed(data, path)
 
 
 def _read_jsonl(data: bytes, path: str) -> list[Article | ArchiveError]:
-    from archive.ingest.jsonl import read_jsonl  # with the feeds' HTML paragraphs: bs4 and feedparser load here
+    from archive.ingest.readers.jsonl import read_jsonl  # with the feeds' HTML paragraphs: bs4 and feedparser load here
 
     return read_jsonl(decode(data, path), path)
 

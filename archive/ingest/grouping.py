@@ -1,4 +1,4 @@
-"""Duplicates: the same copy read twice, and versions of one story (updates, new headlines, trims).
+"""Grouping: the same copy read twice, and versions of one story (updates, new headlines, trims).
 
 Each article gets a fingerprint: a hash of its normalised words (equal hashes are the same
 copy, kept in the Whoosh index) and MinHash band keys over 5-word shingles (datasketch),
@@ -148,7 +148,7 @@ class BandTable:
             )
 
 
-def place(searcher: Searcher, table: BandTable, articles: Sequence[Article]) -> list[Placement]:
+def assign_stories(searcher: Searcher, table: BandTable, articles: Sequence[Article]) -> list[Placement]:
     """Group a batch against the index and against itself, in order: the first of a story founds its group."""
     prints = [article_fingerprint(a) for a in articles]
     keys = band_keys(prints)

@@ -13,9 +13,12 @@ import re
 
 from archive.article import Article, Dateline
 from archive.errors import NoArticleText
+from archive.ingest.readers.bylines import author_names, parse_byline
+from archive.ingest.readers.dates import MONTH_PREFIX
+from archive.ingest.readers.sentences import sentence_ends
 
 _DASH = r"[-–—]+"
-_MONTH = r"(?i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = rf"(?i:{MONTH_PREFIX})[a-z]*\.?"  # "March", "MAR": the case-blind part is the first three letters
 _CAPS_PLACE = r"[A-Z][A-Z.'’]*(?:[ /-][A-Z][A-Z.'’]*)*"
 _TITLE_PLACE = r"[A-Z][a-z.'’]+(?:[ /-][A-Z][a-z.'’]+)*"
 _DATELINE = re.compile(
@@ -28,21 +31,10 @@ _DATELINE = re.compile(
       \s*{_DASH}\s+""",
     re.X,
 )
-_BYLINE = re.compile(r"^by\s+(?P<names>[^\n]{2,150})$", re.I)
 _ROLE_SEGMENT = re.compile(r"^(?P<role>[A-Za-z][A-Za-z ]{1,40}?)\s+by\s+(?P<names>.+)$", re.I)
 _CREDIT_TAIL = re.compile(r"\s*\((?P<credits>(?:[A-Z][A-Za-z ]{1,40} )?by [^()]{3,400})\)\s*$")
-_SIGN_OFF = re.compile(r"\s*\b(?:Reuter|Reuters)\s*$")
-_NOT_NAMES = re.compile(
-    r"^(?:reuters?|ap|afp|the associated press|associated press|staff|staff writers?|"
-    r"correspondents?|our correspondents?|reuters staff|bloomberg|bloomberg news)$",
-    re.I,
-)
+_SIGN_OFF = re.compile(r"\s*\bReuters?\s*$")  # the agency's name closing the copy
 _LOWER_PARTICLES = {"de", "del", "da", "do", "dos", "la", "le", "of", "on", "upon", "du", "van", "von", "al", "el"}
-# A sentence ends at . ! or ? before a capital, but not after an initial or a common abbreviation.
-_SENTENCE_END = re.compile(
-    r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|No|vs))(?<!\bMrs)(?<!\bGen|\bGov|\bSen|\bRep)"
-    r"[.!?][\"”’']?\s+(?=[“\"'A-Z0-9])"
-)
 MAX_DERIVED_HEADLINE = 100
 
 
@@ -80,7 +72,7 @@ def build_article(
         credits = {**found, **credits}
         paragraphs.pop()
     if paragraphs:
-        last = _SIGN_OFF.sub("", paragraphs[-1]) if agency or paragraphs[-1].endswith("Reuter") else paragraphs[-1]
+        last = strip_sign_off(paragraphs[-1]) if agency or paragraphs[-1].endswith("Reuter") else paragraphs[-1]
         if (match := _CREDIT_TAIL.search(last)) and (found := parse_credits(f"({match['credits']})")):
             credits = {**found, **credits}
             last = last[: match.start()].rstrip()
@@ -112,6 +104,11 @@ def build_article(
     )
 
 
+def strip_sign_off(paragraph: str) -> str:
+    """The last paragraph without the agency's sign-off (`... said. Reuter`); "" when that was all of it."""
+    return _SIGN_OFF.sub("", paragraph)
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs from plain text: blank lines or indentation separate them; wrapped lines join."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
@@ -132,31 +129,6 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-def parse_byline(line: str) -> tuple[str, tuple[str, ...]] | None:
-    """`By A`, `By A and B`, `By A, B and C` -> (byline, authors); None when it is no byline."""
-    match = _BYLINE.match(line.strip())
-    if not match or (match["names"].rstrip().endswith((".", "?", "!")) and len(match["names"].split()) > 8):
-        return None
-    authors = split_names(match["names"])
-    if not authors:
-        return None
-    return line.strip(), authors
-
-
-def split_names(text: str) -> tuple[str, ...]:
-    """Person names from `A, B and C`, without agencies, titles or places (`X in Ankara`)."""
-    text = re.sub(r"\s+", " ", text).strip().rstrip(".;,")
-    parts = re.split(r"\s*(?:,|;|\b(?i:and)\b|&)\s*", text)
-    names = []
-    for part in parts:
-        part = re.sub(r"\s+(?:in|from|at)\s+[A-Z].*$", "", part).strip(" .")
-        part = re.sub(r"^(?:by\s+)", "", part, flags=re.I)
-        if not part or _NOT_NAMES.match(part) or not part[0].isupper() or len(part.split()) > 5:
-            continue
-        names.append(normalise_place(part) if part.isupper() else part)  # `WALKER SIMON` -> `Walker Simon`
-    return tuple(names)
-
-
 def parse_credits(paragraph: str) -> dict[str, tuple[str, ...]] | None:
     """`(Reporting by X; Editing by Y and Z)` -> {"reporting": (X,), "editing": (Y, Z)}; else None."""
     text = paragraph.strip()
@@ -170,7 +142,7 @@ def parse_credits(paragraph: str) -> dict[str, tuple[str, ...]] | None:
         if not match:
             return None
         role = " ".join(match["role"].lower().split())
-        names = split_names(match["names"])
+        names = author_names(match["names"])
         if names:
             credits[role] = credits.get(role, ()) + names
     return credits or None
@@ -227,8 +199,7 @@ def is_subhead(paragraph: str) -> bool:
 def derive_headline(body: str) -> str:
     """A headline from the lead's first sentence, cut at a word boundary when long."""
     lead = body.split("\n\n", 1)[0]
-    match = _SENTENCE_END.search(lead)
-    sentence = (lead[: match.start() + 1] if match else lead).strip()
+    sentence = lead[: next(sentence_ends(lead), len(lead))].strip()
     if len(sentence) <= MAX_DERIVED_HEADLINE:
         return sentence.rstrip(".")
     cut = sentence[:MAX_DERIVED_HEADLINE].rsplit(" ", 1)[0].rstrip(",;:")

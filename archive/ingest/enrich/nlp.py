@@ -14,7 +14,7 @@ from spacy.language import Language
 
 from archive.errors import ModelNotLoaded
 
-BUNDLED_MODEL = Path(__file__).resolve().parents[1] / "ner_model"
+BUNDLED_MODEL = Path(__file__).resolve().parents[2] / "ner_model"
 Span = tuple[int, int, str]
 
 
