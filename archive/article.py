@@ -7,7 +7,7 @@ and topics with `dataclasses.replace`; the index stores it and search returns it
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -68,15 +68,19 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         """The article as JSON-ready data (the shape of `extract --json` and the API)."""
-        data = asdict(self)
-        data = {"id": self.id, **data}
-        for key, value in data.items():
+        # Field by field, not dataclasses.asdict: its deep copy was a tenth of an import's time.
+        data: dict[str, Any] = {"id": self.id}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
             if isinstance(value, tuple):
-                data[key] = list(value)
-        data["entities"] = {k: list(v) for k, v in data["entities"].items()}
-        data["credits"] = {k: list(v) for k, v in self.credits.items()}
-        data["country_evidence"] = {k: list(v) for k, v in self.country_evidence.items()}
-        data["topic_evidence"] = {k: list(v) for k, v in self.topic_evidence.items()}
+                value = list(value)
+            elif isinstance(value, Dateline):
+                value = {"place": value.place, "agency": value.agency, "date": value.date}
+            elif isinstance(value, Entities):
+                value = {kind: list(getattr(value, kind)) for kind in value.__dataclass_fields__}
+            elif isinstance(value, dict):
+                value = {k: list(v) if isinstance(v, tuple) else v for k, v in value.items()}
+            data[name] = value
         return data
 
     @classmethod

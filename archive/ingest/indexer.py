@@ -30,6 +30,7 @@ from archive.store import (
     copies_of,
     copy_document,
     open_index,
+    snapshot,
     stored_hashes,
     write_documents,
 )
@@ -160,8 +161,7 @@ class Indexer:
         if not result.articles and result.errors:
             return
         file = str(result.path)
-        with self.ix.searcher() as searcher:
-            known = stored_hashes(searcher, file)
+        known = stored_hashes(snapshot(self.ix).searcher, file)
         seen = set()
         for article in result.articles:
             content_hash = stored_hash(article, self.enrichment_version)
@@ -183,15 +183,14 @@ class Indexer:
 
     def _flush(self) -> None:
         """Write the pending articles in batches; the copies of articles a batch changed come in the next one."""
-        while self._pending:
-            pending, self._pending = self._pending, []
+        while self._pending:  # a batch at a time, however many articles one file held
+            pending, self._pending = self._pending[:BATCH_ARTICLES], self._pending[BATCH_ARTICLES:]
             self._write(pending)
-            self._pending = self._promote_copies({p.article.id for p in pending if p.is_update})
+            self._pending += self._promote_copies({p.article.id for p in pending if p.is_update})
 
     def _write(self, pending: list[Pending]) -> None:
         """Group, enrich (originals only) and write one batch, counting what it added and updated."""
-        with self.ix.searcher() as searcher:
-            placements = assign_stories(searcher, self.bands, [p.article for p in pending])
+        placements = assign_stories(snapshot(self.ix).searcher, self.bands, [p.article for p in pending])
         originals = [p.article for p, where in zip(pending, placements, strict=True) if where.copy_of is None]
         if originals and self._enricher is None:
             self._enricher = self.enricher_factory()
@@ -220,8 +219,7 @@ class Indexer:
         """
         if not originals:
             return []
-        with self.ix.searcher() as searcher:
-            copies = [(cid, file) for cid, file in copies_of(searcher, originals) if cid not in originals]
+        copies = [(cid, file) for cid, file in copies_of(snapshot(self.ix).searcher, originals) if cid not in originals]
         wanted: dict[str, set[str]] = defaultdict(set)
         for copy_id, file in copies:
             wanted[file].add(copy_id)

@@ -168,18 +168,22 @@ class ColumnView:
         return int(self.versions[self.story[docnum]]) - 1
 
 
-@dataclass
+@dataclass(eq=False)
 class Snapshot:
-    """A searcher and its columns; `ix` to parse queries against."""
+    """A searcher and its columns (built on first use: the indexer's look-ups need only the searcher)."""
 
     ix: Index
     index_dir: Path
     searcher: Searcher
-    columns: ColumnView
+    snapshots: Snapshots
 
     @cached_property
     def reader(self) -> Any:
         return self.searcher.reader()
+
+    @cached_property
+    def columns(self) -> ColumnView:
+        return self.snapshots.view(self.reader)
 
 
 class Snapshots:
@@ -200,7 +204,7 @@ class Snapshots:
         if searcher is None or not searcher.up_to_date():
             searcher = self._latest(searcher)
             self._local.searcher = searcher
-        return Snapshot(self.ix, self.index_dir, searcher, self._view(searcher.reader()))
+        return Snapshot(self.ix, self.index_dir, searcher, self)
 
     def _latest(self, previous: Searcher | None) -> Searcher:
         """A searcher over the latest commit that reuses the previous one's readers of unchanged segments.
@@ -225,7 +229,7 @@ class Snapshots:
             return Searcher(EmptyReader(toc.schema), fromindex=self.ix)
         return Searcher(MultiReader(readers, generation=toc.generation), fromindex=self.ix)
 
-    def _view(self, reader: Any) -> ColumnView:
+    def view(self, reader: Any) -> ColumnView:
         leaves = [leaf for leaf, _ in reader.leaf_readers()] if reader.doc_count_all() else []
         leaves = [leaf for leaf in leaves if leaf.segment() is not None]
         key = tuple((leaf.segment().segment_id(), leaf.segment().deleted_count()) for leaf in leaves)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 
 from spacy.language import Language
@@ -27,13 +28,34 @@ class Enricher:
 
     def __init__(self, spacy_model: str | None = None, topics_file: Path | None = None) -> None:
         """`topics_file` (`Settings.topics_file`) lays a user's terms over the bundled ones when it exists."""
-        self.nlp: Language = load_pipeline(spacy_model)
+        self.spacy_model = spacy_model
         self.lexicon = load_lexicon(topics_file)
 
+    @cached_property
+    def nlp(self) -> Language:
+        """Loaded when an article needs NER (an import of the archive's own export never does)."""
+        return load_pipeline(self.spacy_model)
+
     def enrich(self, articles: Sequence[Article]) -> list[Article]:
-        """The same articles with entities, countries and topics filled in."""
-        spans_per_article = entity_spans(self.nlp, (ner_text(a) for a in articles))
-        return [self._enrich_one(article, spans) for article, spans in zip(articles, spans_per_article, strict=True)]
+        """The same articles with entities, countries and topics filled in.
+
+        Articles that arrive with entities (an archive's own export) keep them and skip NER; their
+        countries and topics are worked out when they have none.
+        """
+        recognise = [a for a in articles if not has_entities(a)]
+        found = iter(entity_spans(self.nlp, (ner_text(a) for a in recognise)) if recognise else [])
+        return [self._enrich_one(a, next(found)) if not has_entities(a) else self._complete(a) for a in articles]
+
+    def _complete(self, article: Article) -> Article:
+        """An imported article: its own entities, and countries and topics where it has none."""
+        if article.countries and article.topics:
+            return article
+        enriched = self._enrich_one(article, name_spans(article))
+        return replace(
+            article,
+            **({} if article.countries else _fields(enriched, "countries", "country_mentions", "country_evidence")),
+            **({} if article.topics else _fields(enriched, "topics", "topic_scores", "topic_evidence")),
+        )
 
     def _enrich_one(self, article: Article, spans: list[tuple[int, int, str]]) -> Article:
         countries = assign_countries(
@@ -53,6 +75,31 @@ class Enricher:
             topic_scores=topics.scores,
             topic_evidence=topics.evidence,
         )
+
+
+def has_entities(article: Article) -> bool:
+    ents = article.entities
+    return bool(ents.people or ents.organizations or ents.places or ents.groups or ents.events)
+
+
+# The label a name of each kind is found under again, for the country resolver.
+KIND_LABELS = {"people": "PERSON", "organizations": "ORG", "places": "GPE", "groups": "NORP", "events": "EVENT"}
+
+
+def name_spans(article: Article) -> list[tuple[int, int, str]]:
+    """Where an imported article's entity names occur in its body, as NER spans would say."""
+    spans = []
+    for kind, label in KIND_LABELS.items():
+        for name in getattr(article.entities, kind):
+            start = article.body.find(name)
+            while start >= 0 and name:
+                spans.append((start, start + len(name), label))
+                start = article.body.find(name, start + len(name))
+    return sorted(spans)
+
+
+def _fields(article: Article, *names: str) -> dict[str, object]:
+    return {name: getattr(article, name) for name in names}
 
 
 def ner_text(article: Article) -> str:

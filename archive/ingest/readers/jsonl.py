@@ -68,7 +68,7 @@ def read_jsonl(text: str, path: str) -> list[Article | ArchiveError]:
         seen.add(source)
         try:
             items.append(record_to_article(record, source))
-        except NoArticleText as exc:
+        except (NoArticleText, UnreadableFile) as exc:
             exc.subject = where
             items.append(exc)
     if not lines:
@@ -79,7 +79,13 @@ def read_jsonl(text: str, path: str) -> list[Article | ArchiveError]:
 
 
 def record_to_article(record: dict[str, Any], source: str) -> Article:
-    """One exported object as an article, by the mapping above; NoArticleText when it has no body text."""
+    """One exported object as an article, by the mapping above; NoArticleText when it has no body text.
+
+    A record in the archive's own shape (`archive extract --json`, `archive export`: it has an
+    `entities` object) is taken as it is, enrichment included, so importing it runs no NER.
+    """
+    if isinstance(record.get("entities"), dict):
+        return archive_record(record, source)
     body = _string(record, BODY_KEYS)
     paragraphs = text_paragraphs(body, "text/html" if BLOCK_MARKUP.search(body) else "text/plain")
     byline, authors = _authors(_first(record, AUTHOR_KEYS))
@@ -92,6 +98,21 @@ def record_to_article(record: dict[str, Any], source: str) -> Article:
         published=_published(_first(record, DATE_KEYS)),
         url=_string(record, URL_KEYS).strip() or None,
     )
+
+
+def archive_record(record: dict[str, Any], source: str) -> Article:
+    """An article the archive wrote, read back whole (its `id` and old `source` give way to this file's)."""
+    if not isinstance(record.get("body"), str) or not record["body"].strip():
+        raise NoArticleText(subject=source)
+    fields = {k: v for k, v in record.items() if k not in ("id", "source", "indexed", "copy_of")}
+    try:
+        article = Article.from_dict({**fields, "source": source})
+        article.to_dict()  # every field of the right kind, or a clear error now rather than at indexing
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise UnreadableFile(f"not an archive record: {exc}", subject=source) from exc
+    if not isinstance(article.headline, str) or not all(isinstance(n, str) for n in article.entities.people):
+        raise UnreadableFile("not an archive record: a field of the wrong kind", subject=source)
+    return article
 
 
 def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
