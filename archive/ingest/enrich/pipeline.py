@@ -6,18 +6,19 @@ CPU busy, and returns new frozen articles rather than changing any.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
-
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from archive.article import Article
 from archive.ingest.enrich.entities import merge_entities
-from archive.ingest.enrich.nlp import entity_spans, load_pipeline
 from archive.ingest.enrich.resolve import assign_countries
 from archive.ingest.enrich.topics import assign_topics, load_lexicon
+
+if TYPE_CHECKING:  # spaCy is imported only when an article needs NER
+    from spacy.language import Language
 
 # Bump when enrichment changes what it writes, so re-indexing refreshes every article.
 ENRICHMENT_VERSION = "3"  # 3: topics weigh the first sentence as the lead (was the first paragraph)
@@ -34,6 +35,8 @@ class Enricher:
     @cached_property
     def nlp(self) -> Language:
         """Loaded when an article needs NER (an import of the archive's own export never does)."""
+        from archive.ingest.enrich.nlp import load_pipeline
+
         return load_pipeline(self.spacy_model)
 
     def enrich(self, articles: Sequence[Article]) -> list[Article]:
@@ -43,7 +46,11 @@ class Enricher:
         countries and topics are worked out when they have none.
         """
         recognise = [a for a in articles if not has_entities(a)]
-        found = iter(entity_spans(self.nlp, (ner_text(a) for a in recognise)) if recognise else [])
+        found: Iterator[list[tuple[int, int, str]]] = iter([])
+        if recognise:
+            from archive.ingest.enrich.nlp import entity_spans
+
+            found = iter(entity_spans(self.nlp, (ner_text(a) for a in recognise)))
         return [self._enrich_one(a, next(found)) if not has_entities(a) else self._complete(a) for a in articles]
 
     def _complete(self, article: Article) -> Article:
