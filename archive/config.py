@@ -16,15 +16,18 @@ class Settings:
     index_dir: Path
     spacy_model: str | None
     max_file_bytes: int
+    workers: int = 0  # processes that enrich beside the index writer (NER on the second core)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from `ARCHIVE_INDEX`, `ARCHIVE_SPACY_MODEL`, `ARCHIVE_MAX_FILE_MB`, then overrides."""
+        """Settings from `ARCHIVE_INDEX`, `ARCHIVE_SPACY_MODEL`, `ARCHIVE_MAX_FILE_MB`, `ARCHIVE_WORKERS`
+        (default: one enrichment process beside the writer when the machine has two cores), then overrides."""
         env = os.environ
         values: dict[str, object] = {
             "index_dir": Path(env.get("ARCHIVE_INDEX") or "index"),
             "spacy_model": env.get("ARCHIVE_SPACY_MODEL") or None,
             "max_file_bytes": int(float(env.get("ARCHIVE_MAX_FILE_MB") or DEFAULT_MAX_FILE_MB) * 1024 * 1024),
+            "workers": int(env.get("ARCHIVE_WORKERS") or (1 if (os.cpu_count() or 1) >= 2 else 0)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["index_dir"] = Path(values["index_dir"])  # type: ignore[arg-type]

@@ -10,8 +10,9 @@ leaves or changes, its copies are read again from their own files and take its p
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -22,6 +23,7 @@ from whoosh.query import Term
 from archive.article import Article
 from archive.config import Settings
 from archive.errors import ArchiveError, UnreadableFile
+from archive.ingest.enrich.worker import WorkerEnricher
 from archive.ingest.grouping import GROUPING_VERSION, BandTable, assign_stories
 from archive.ingest.readers.formats import FileResult, iter_files, read_file
 from archive.store import (
@@ -36,6 +38,8 @@ from archive.store import (
 )
 
 BATCH_ARTICLES = 256
+IN_FLIGHT = 1  # batches being enriched while the one before them is written
+WORKER_FROM_BYTES = 4 * 2**20  # smaller runs finish before a second process has loaded spaCy
 WRITER_WAIT = 120.0  # seconds to wait for another writer (a watcher, a second `index`) to finish its batch
 
 
@@ -102,6 +106,7 @@ class Indexer:
         enrichment_version: str,
         progress: Progress | None = None,
     ) -> None:
+        """With `settings.workers`, runs of WORKER_FROM_BYTES or more enrich in a second process."""
         self.index_dir = settings.index_dir
         self.ix: Index = open_index(settings.index_dir, create=True)
         self.bands = BandTable(settings.bands_file)
@@ -112,6 +117,9 @@ class Indexer:
         self.stats = RunStats()
         self._enricher: Enriches | None = None
         self._pending: list[Pending] = []
+        self._in_flight: deque[tuple[list[Pending], Future[list[Article]]]] = deque()
+        self._worker: WorkerEnricher | None = None
+        self.settings = settings
 
     def run(self, paths: Iterable[Path], *, remove_missing: bool = True) -> RunStats:
         """Index every file below `paths`; drop articles of files gone from named folders."""
@@ -127,13 +135,19 @@ class Indexer:
         """
         self.stats.files = len(files)
         self.progress.start(len(files), sum(files.values()))
-        for path, size in files.items():
-            result = read_file(path, max_bytes=self.max_bytes)
-            self._take(result)
-            self.progress.file_done(path, size, len(result.articles))
-            if len(self._pending) >= BATCH_ARTICLES:
-                self._flush()
-        self._flush()
+        if self.settings.workers and sum(files.values()) >= WORKER_FROM_BYTES:
+            self._worker = WorkerEnricher(self.settings.spacy_model, self.settings.topics_file)
+        try:
+            for path, size in files.items():
+                result = read_file(path, max_bytes=self.max_bytes)
+                self._take(result)
+                self.progress.file_done(path, size, len(result.articles))
+                self._flush(everything=False)
+            self._flush()
+        finally:
+            if self._worker is not None:
+                self._worker.close()
+                self._worker = None
         if missing_under:
             self._remove_missing(missing_under)
         return self.stats
@@ -181,26 +195,48 @@ class Indexer:
             self._pending += self._promote_copies(gone)
             self._flush()  # now, so copies of what left are not orphaned by a run stopped before the next batch
 
-    def _flush(self) -> None:
-        """Write the pending articles in batches; the copies of articles a batch changed come in the next one."""
-        while self._pending:  # a batch at a time, however many articles one file held
-            pending, self._pending = self._pending[:BATCH_ARTICLES], self._pending[BATCH_ARTICLES:]
-            self._write(pending)
-            self._pending += self._promote_copies({p.article.id for p in pending if p.is_update})
+    def _flush(self, *, everything: bool = True) -> None:
+        """Hand full batches to enrichment and write the enriched ones in order; with `everything`,
+        the last partial batch too, and wait until all are written.
 
-    def _write(self, pending: list[Pending]) -> None:
-        """Group, enrich (originals only) and write one batch, counting what it added and updated."""
-        placements = assign_stories(snapshot(self.ix).searcher, self.bands, [p.article for p in pending])
-        originals = [p.article for p, where in zip(pending, placements, strict=True) if where.copy_of is None]
-        if originals and self._enricher is None:
+        With a worker process, one batch is enriched there while the batch before it is written.
+        """
+        while True:
+            while len(self._pending) >= BATCH_ARTICLES or (everything and self._pending):
+                batch, self._pending = self._pending[:BATCH_ARTICLES], self._pending[BATCH_ARTICLES:]
+                self._in_flight.append((batch, self._enrich_later(batch)))
+                while len(self._in_flight) > IN_FLIGHT:
+                    self._write_next()
+            if not everything or not (self._in_flight or self._pending):
+                return
+            if self._in_flight:
+                self._write_next()
+
+    def _enrich_later(self, batch: list[Pending]) -> Future[list[Article]]:
+        articles = [p.article for p in batch]
+        if self._worker is not None:
+            return self._worker.submit(articles)
+        if self._enricher is None:
             self._enricher = self.enricher_factory()
-        enriched = iter(self._enricher.enrich(originals) if originals and self._enricher else [])
+        done: Future[list[Article]] = Future()
+        done.set_result(self._enricher.enrich(articles))
+        return done
+
+    def _write_next(self) -> None:
+        batch, enriching = self._in_flight.popleft()
+        self._write(batch, enriching.result())
+        # The copies of articles this batch changed come in a later one.
+        self._pending += self._promote_copies({p.article.id for p in batch if p.is_update})
+
+    def _write(self, pending: list[Pending], enriched: list[Article]) -> None:
+        """Group and write one batch, counting what it added and updated; exact copies keep only their own
+        metadata (their enrichment is their original's)."""
+        placements = assign_stories(snapshot(self.ix).searcher, self.bands, [p.article for p in pending])
         documents = []
-        for p, where in zip(pending, placements, strict=True):
+        for p, article, where in zip(pending, enriched, placements, strict=True):
             if where.copy_of:
                 document = copy_document(p.article, p.content_hash, p.file, copy_of=where.copy_of, group=where.group)
             else:
-                article = next(enriched)
                 document = article_document(article, p.content_hash, p.file, group=where.group, exact=where.exact)
             documents.append(document)
         self.bands.add((p.article.id, where.bands) for p, where in zip(pending, placements, strict=True))
