@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from archive.cli import main
 from archive.web import create_app
+from tests.helpers import csrf_token
 
 STORY = "{headline}\n\nANKARA (Reuters) - {body}\n"
 
@@ -33,7 +34,8 @@ def archive(tmp_path):
 def test_save_then_new_articles_are_counted_until_opened(archive):
     folder, index_dir = archive
     client = create_app({"INDEX_DIR": index_dir}).test_client()
-    response = client.post("/saved", data={"q": "cocoa", "name": "Cocoa watch", "sort": "newest"})
+    token = csrf_token(client)
+    response = client.post("/saved", data={"q": "cocoa", "name": "Cocoa watch", "sort": "newest", "csrf_token": token})
     assert response.status_code == 303 and response.headers["Location"].endswith("/saved")
     stored = json.loads((index_dir / "saved-searches.json").read_text())
     assert stored[0]["name"] == "Cocoa watch" and stored[0]["params"] == [["q", "cocoa"], ["sort", "newest"]]
@@ -50,19 +52,21 @@ def test_save_then_new_articles_are_counted_until_opened(archive):
     assert opened.status_code == 303 and opened.headers["Location"] == "/search?q=cocoa&sort=newest"
     assert "nothing new" in client.get("/saved").get_data(as_text=True)
 
-    deleted = client.post(f"/saved/{stored[0]['id']}/delete")
+    deleted = client.post(f"/saved/{stored[0]['id']}/delete", data={"csrf_token": token})
     assert deleted.status_code == 303
     assert "No saved searches yet" in client.get("/saved").get_data(as_text=True)
-    assert client.post(f"/saved/{stored[0]['id']}/delete").status_code == 404
+    assert client.post(f"/saved/{stored[0]['id']}/delete", data={"csrf_token": token}).status_code == 404
 
 
 def test_default_name_filters_and_a_bad_search_is_refused(archive, tmp_path):
     _, index_dir = archive
     path = tmp_path / "elsewhere.json"
     client = create_app({"INDEX_DIR": index_dir, "SAVED_SEARCHES": path}).test_client()
-    client.post("/saved", data={"q": "ghana", "country": "gh", "from": "1987-01-01"})
+    token = csrf_token(client)
+    client.post("/saved", data={"q": "ghana", "country": "gh", "from": "1987-01-01", "csrf_token": token})
     assert json.loads(path.read_text())[0]["name"] == "“ghana”, 🇬🇭 Ghana, 1987-01-01 to …"
-    refused = client.post("/saved", data={"q": "ghana", "to": "someday"})
+    refused = client.post("/saved", data={"q": "ghana", "to": "someday", "csrf_token": token})
     assert refused.status_code == 400 and "to: invalid parameter" in refused.get_data(as_text=True)
     assert len(json.loads(path.read_text())) == 1
     assert client.get("/saved/nope").status_code == 404
+
