@@ -40,10 +40,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SAVED_SEARCHES"] = Path(saved_searches)
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from archive.web import api, pages, security
+    from archive.web import api, handlers, pages, security
 
     security.init_app(app, app.config["ALLOWED_HOSTS"])
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     pages.register_template_helpers(app)
+    handlers.register_error_handlers(app)
     return app

@@ -1,19 +1,20 @@
 """The JSON API: search, facets, articles, entities, streamed export, and its OpenAPI description.
 
-Errors are JSON with a status and a message that names the parameter.
+Errors are JSON with a status and a message that names the parameter (archive/web/handlers.py).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from archive.errors import ArchiveError, BadParameter
+from archive.errors import BadParameter
 from archive.facets import ENTITY_PAGES
 from archive.search import (
     EXPORT_COLUMNS,
@@ -90,6 +91,10 @@ def api_export() -> Any:
     if fmt not in EXPORT_FORMATS:
         raise BadParameter(f"must be one of {', '.join(EXPORT_FORMATS)}", subject="format")
     rows = export(get_index(), _search_request())
+    # The first row is read before anything is sent, so an index that cannot be read is an error answer, not
+    # an empty file (a failure further on can only cut the file short: the status line is already out).
+    first = next(rows, None)
+    rows = itertools.chain([first] if first is not None else [], rows)
     body = _csv(rows) if fmt == "csv" else (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     headers = {"Content-Disposition": f'attachment; filename="archive-export.{fmt}"'}
     return Response(body, mimetype=EXPORT_FORMATS[fmt], headers=headers)
@@ -120,11 +125,6 @@ def _cell(value: Any) -> Any:
 def api_openapi() -> Any:
     """The OpenAPI 3 description of this API."""
     return jsonify(openapi_document())
-
-
-@bp.errorhandler(ArchiveError)
-def archive_error(exc: ArchiveError) -> Any:
-    return json_error(exc.status, exc.message)
 
 
 def json_error(status: int, message: str) -> Any:
