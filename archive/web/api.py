@@ -32,6 +32,7 @@ from archive.web.openapi import openapi_document
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Full Content-Type values, given as `content_type`: as a `mimetype`, Flask appends a second charset to text/csv.
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 
 
@@ -97,7 +98,7 @@ def api_export() -> Any:
     rows = itertools.chain([first] if first is not None else [], rows)
     body = _csv(rows) if fmt == "csv" else (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     headers = {"Content-Disposition": f'attachment; filename="archive-export.{fmt}"'}
-    return Response(body, mimetype=EXPORT_FORMATS[fmt], headers=headers)
+    return Response(body, content_type=EXPORT_FORMATS[fmt], headers=headers)
 
 
 def _csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
