@@ -321,14 +321,38 @@ def export_command(
 @main.command()
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (local only by default).")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--debug", is_flag=True, help="Flask debug mode (reloader and debugger; never on a shared host).")
-def serve(index_dir: Path | None, host: str, port: int, debug: bool) -> None:
-    """Serve the search pages and the JSON API."""
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Requests served at once.")
+@click.option("--debug", is_flag=True, help="Flask's development server, debug mode (never on a shared host).")
+def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: bool) -> None:
+    """Serve the search pages and the JSON API (waitress, threaded); Ctrl-C or SIGTERM stops it.
+
+    It answers to localhost, 127.0.0.1, [::1] and the --host it is bound to; ARCHIVE_ALLOWED_HOSTS
+    names others (a host name behind a proxy, or `*`).
+    """
+    import signal
+
+    import waitress
+
     from archive.web import create_app
+    from archive.web.security import allow_host
 
     app = create_app({"INDEX_DIR": index_dir} if index_dir else None)
-    app.run(host=host, port=port, debug=debug)
+    allow_host(app, host)
+    if debug:
+        app.run(host=host, port=port, debug=True)
+        return
+    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="news-archive")
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(0)  # waitress closes its sockets and threads on SystemExit
+
+    signal.signal(signal.SIGTERM, stop)
+    listening = getattr(server, "effective_listen", None) or [(server.effective_host, server.effective_port)]
+    urls = ", ".join(f"http://{f'[{h}]' if ':' in h else h}:{p}/" for h, p in listening)
+    err.print(f"Serving {app.config['INDEX_DIR']} on {urls} ({threads} threads)")
+    server.run()  # returns on SIGTERM or Ctrl-C, its threads stopped
+    err.print("Stopped.")
 
 
 @main.command()

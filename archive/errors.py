@@ -65,6 +65,30 @@ class BadParameter(ArchiveError):
     """invalid parameter"""
 
 
+class SavedSearchesFull(ArchiveError):
+    """there are as many saved searches as the archive keeps; delete one to save another"""
+
+    status = 409
+
+
+class StorageFull(ArchiveError):
+    """could not write the file: the disk is full"""
+
+    status = 507
+
+
+class WriteFailed(ArchiveError):
+    """could not write the file"""
+
+    status = 500
+
+
+class IndexDamaged(ArchiveError):
+    """the index could not be read: it looks damaged; rebuild it with `archive index` from the sources"""
+
+    status = 500
+
+
 class IndexMissing(ArchiveError):
     """no archive index here yet; run `archive index PATH` first"""
 

@@ -6,6 +6,7 @@ Test modules import from here, never from one another (nor from conftest, which 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,11 @@ def warc_bytes(records: list[tuple[str, str, bytes, str, str]], *, compress: boo
         record.rec_headers.replace_header("WARC-Date", CAPTURED)
         writer.write_record(record)
     return buffer.getvalue()
+
+
+def csrf_token(client, page: str = "/search") -> str:
+    """The CSRF token a page's forms carry for this test client's session (what a browser would post back)."""
+    html = client.get(page).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token in {page}"
+    return match.group(1)

@@ -284,3 +284,29 @@ def test_hostile_articles_and_queries_never_run_a_script(hostile_server, browser
     assert page.evaluate("window.__pwned") is None
     assert dialogs == []
     page.close()
+
+
+def test_the_csp_refuses_nothing_the_pages_use_and_a_save_posts_with_its_token(server, browser):
+    """Chromium enforces the Content-Security-Policy: no page may trip it (the stylesheet, the check-mark image
+    and the forms all pass); the saved-search form posts from the page and the delete button works."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    refused: list[str] = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    page.goto(f"{server}/search?q=Erdogan&country=TR")
+    assert page.evaluate("getComputedStyle(document.body).fontFamily")  # the stylesheet loaded
+    checked = page.locator(".facets a.selected").first
+    assert "check.svg" in checked.evaluate("el => getComputedStyle(el, '::before').backgroundImage")
+    page.get_by_label("Name", exact=True).fill("CSP check")
+    page.get_by_role("button", name="Save search").click()
+    page.wait_for_url("**/saved")
+    page.get_by_role("button", name="Delete saved search CSP check").click()
+    page.wait_for_url("**/saved")
+    assert page.get_by_role("link", name="CSP check").count() == 0
+    page.goto(f"{server}/entities/country/TR")
+    page.goto(f"{server}/search?q=Erdogan")
+    page.locator(".hit h3 a").first.click()
+    page.wait_for_url("**/articles/*")
+    assert refused == []
+    page.close()

@@ -36,6 +36,12 @@ def test_csv_with_dates_and_a_download_name(client):
     assert any("; " in r["places"] for r in rows)  # lists stay in one cell
 
 
+def test_each_format_names_its_charset_once(client):
+    csv_type = client.get("/api/export?q=cocoa").headers["Content-Type"]
+    jsonl_type = client.get("/api/export?q=cocoa&format=jsonl").headers["Content-Type"]
+    assert (csv_type, jsonl_type) == ("text/csv; charset=utf-8", "application/x-ndjson; charset=utf-8")
+
+
 def test_export_errors_are_json_and_come_before_any_data(client):
     for url, name in [("/api/export?format=xml", "format:"), ("/api/export?from=March", "from:"),
                       ("/api/export?country=" + "&country=".join(map(str, range(60))), "country:")]:  # fmt: skip

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from archive.cli import main
-from archive.web import create_app
+from archive.web import create_app, saved
+from tests.helpers import csrf_token
 
 STORY = "{headline}\n\nANKARA (Reuters) - {body}\n"
 
@@ -33,7 +36,8 @@ def archive(tmp_path):
 def test_save_then_new_articles_are_counted_until_opened(archive):
     folder, index_dir = archive
     client = create_app({"INDEX_DIR": index_dir}).test_client()
-    response = client.post("/saved", data={"q": "cocoa", "name": "Cocoa watch", "sort": "newest"})
+    token = csrf_token(client)
+    response = client.post("/saved", data={"q": "cocoa", "name": "Cocoa watch", "sort": "newest", "csrf_token": token})
     assert response.status_code == 303 and response.headers["Location"].endswith("/saved")
     stored = json.loads((index_dir / "saved-searches.json").read_text())
     assert stored[0]["name"] == "Cocoa watch" and stored[0]["params"] == [["q", "cocoa"], ["sort", "newest"]]
@@ -50,19 +54,80 @@ def test_save_then_new_articles_are_counted_until_opened(archive):
     assert opened.status_code == 303 and opened.headers["Location"] == "/search?q=cocoa&sort=newest"
     assert "nothing new" in client.get("/saved").get_data(as_text=True)
 
-    deleted = client.post(f"/saved/{stored[0]['id']}/delete")
+    deleted = client.post(f"/saved/{stored[0]['id']}/delete", data={"csrf_token": token})
     assert deleted.status_code == 303
     assert "No saved searches yet" in client.get("/saved").get_data(as_text=True)
-    assert client.post(f"/saved/{stored[0]['id']}/delete").status_code == 404
+    assert client.post(f"/saved/{stored[0]['id']}/delete", data={"csrf_token": token}).status_code == 404
 
 
 def test_default_name_filters_and_a_bad_search_is_refused(archive, tmp_path):
     _, index_dir = archive
     path = tmp_path / "elsewhere.json"
     client = create_app({"INDEX_DIR": index_dir, "SAVED_SEARCHES": path}).test_client()
-    client.post("/saved", data={"q": "ghana", "country": "gh", "from": "1987-01-01"})
+    token = csrf_token(client)
+    client.post("/saved", data={"q": "ghana", "country": "gh", "from": "1987-01-01", "csrf_token": token})
     assert json.loads(path.read_text())[0]["name"] == "“ghana”, 🇬🇭 Ghana, 1987-01-01 to …"
-    refused = client.post("/saved", data={"q": "ghana", "to": "someday"})
+    refused = client.post("/saved", data={"q": "ghana", "to": "someday", "csrf_token": token})
     assert refused.status_code == 400 and "to: invalid parameter" in refused.get_data(as_text=True)
     assert len(json.loads(path.read_text())) == 1
     assert client.get("/saved/nope").status_code == 404
+
+
+def test_a_full_list_refuses_to_save_and_drops_nothing(archive, tmp_path):
+    _, index_dir = archive
+    path = tmp_path / "saved.json"
+    client = create_app({"INDEX_DIR": index_dir, "SAVED_SEARCHES": path}).test_client()
+    token = csrf_token(client)
+    first = [{"id": f"{n:08x}", "name": f"search {n}", "params": [["q", f"w{n}"]], "created": "2024-01-01T00:00:00",
+              "last_opened": "2024-01-01T00:00:00"} for n in range(saved.MAX_SAVED - 1)]  # fmt: skip
+    path.write_text(json.dumps(first))
+    assert client.post("/saved", data={"q": "cocoa", "name": "the last one", "csrf_token": token}).status_code == 303
+    full = client.post("/saved", data={"q": "wheat", "csrf_token": token})
+    assert full.status_code == 409
+    assert f"at most {saved.MAX_SAVED}" in full.get_data(as_text=True) and "delete one" in full.get_data(as_text=True)
+    kept = json.loads(path.read_text())
+    assert len(kept) == saved.MAX_SAVED and kept[0]["name"] == "search 0" and kept[-1]["name"] == "the last one"
+    client.post(f"/saved/{kept[0]['id']}/delete", data={"csrf_token": token})
+    assert client.post("/saved", data={"q": "wheat", "csrf_token": token}).status_code == 303
+
+
+def test_a_full_disk_is_a_clear_error_and_leaves_no_temporary_file(archive, tmp_path, monkeypatch):
+    _, index_dir = archive
+    folder = tmp_path / "searches"
+    folder.mkdir()
+    path = folder / "saved-searches.json"
+    client = create_app({"INDEX_DIR": index_dir, "SAVED_SEARCHES": path}).test_client()
+    token = csrf_token(client)
+    assert client.post("/saved", data={"q": "cocoa", "csrf_token": token}).status_code == 303
+    before = path.read_text()
+
+    def disk_full(src, dst):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(saved.os, "replace", disk_full)  # the temporary file is written; the disk fills on the move
+    response = client.post("/saved", data={"q": "wheat", "csrf_token": token})
+    assert response.status_code == 507
+    page = response.get_data(as_text=True)
+    assert "the disk is full" in page and str(path) in page and "Traceback" not in page
+    assert sorted(p.name for p in folder.iterdir()) == ["saved-searches.json"]
+    assert path.read_text() == before
+    entry_id = json.loads(before)[0]["id"]
+    assert client.post(f"/saved/{entry_id}/delete", data={"csrf_token": token}).status_code == 507
+    assert client.get(f"/saved/{entry_id}").status_code == 303  # opening still works; only "new" is not reset
+    assert sorted(p.name for p in folder.iterdir()) == ["saved-searches.json"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder anyway")
+def test_a_read_only_folder_is_a_clear_error(archive, tmp_path):
+    _, index_dir = archive
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    client = create_app({"INDEX_DIR": index_dir, "SAVED_SEARCHES": folder / "saved.json"}).test_client()
+    token = csrf_token(client)
+    folder.chmod(0o500)
+    try:
+        response = client.post("/saved", data={"q": "cocoa", "csrf_token": token})
+    finally:
+        folder.chmod(0o700)
+    assert response.status_code == 500 and "could not write the file" in response.get_data(as_text=True)
+    assert list(folder.iterdir()) == []

@@ -15,6 +15,7 @@ from archive.search.query import parse_query
 from archive.search.ranking import by_date
 from archive.search.request import SearchRequest
 from archive.search.selection import select, word_matches
+from archive.search.stored import read_article, with_safe_url
 from archive.store import Snapshot, article_from_stored, snapshot
 
 SIMILAR = 5
@@ -27,7 +28,7 @@ def get_article(ix: Index, article_id: str) -> dict[str, Any] | None:
     """The stored article JSON for an id, or None.
 
     An exact copy is its own metadata (source, URL, date) over its original's text and entities,
-    with `copy_of` naming the original.
+    with `copy_of` naming the original. Its `url` is None unless it is an http(s) URL (`url_text` keeps the rest).
     """
     searcher = snapshot(ix).searcher
     stored = searcher.document(id=article_id)
@@ -37,7 +38,7 @@ def get_article(ix: Index, article_id: str) -> dict[str, Any] | None:
     original = searcher.document(id=stored["copy_of"]) if stored.get("copy_of") else None
     if original:
         article = {**article_from_stored(original), **article, "copy_of": stored["copy_of"]}
-    return article
+    return with_safe_url(article)
 
 
 def versions(ix: Index, article_id: str) -> list[dict[str, Any]]:
@@ -46,16 +47,14 @@ def versions(ix: Index, article_id: str) -> list[dict[str, Any]]:
     stored = searcher.document(id=article_id)
     if not stored or not stored.get("group"):
         return []
-    found = [
-        article_from_stored(s) | {"copy": bool(s.get("copy_of"))} for s in searcher.documents(group=stored["group"])
-    ]
+    found = [read_article(s) | {"copy": bool(s.get("copy_of"))} for s in searcher.documents(group=stored["group"])]
     keys = ("id", "headline", "published", "dateline", "source", "url", "copy")
     rows = [{k: a.get(k) for k in keys} for a in found if a["id"] != article_id]
     return sorted(rows, key=lambda a: (a["published"] is None, a["published"] or ""))
 
 
 def _brief(snap: Snapshot, docnum: int) -> dict[str, Any]:
-    article = article_from_stored(snap.searcher.stored_fields(docnum))
+    article = read_article(snap.searcher.stored_fields(docnum))
     return {key: article[key] for key in BRIEF_KEYS}
 
 

@@ -18,7 +18,8 @@ from archive.search.query import parse_query
 from archive.search.ranking import ranked
 from archive.search.request import SearchRequest
 from archive.search.selection import select
-from archive.store import Snapshot, article_from_stored, snapshot
+from archive.search.stored import read_article
+from archive.store import Snapshot, snapshot
 
 EXPORT_COLUMNS = (
     "id", "headline", "published", "authors", "place", "agency", "countries", "topics",
@@ -52,7 +53,7 @@ def rows(ix: Index, request: SearchRequest) -> Iterator[dict[str, Any]]:
 
 def _rows(snap: Snapshot, docnums: list[int]) -> Iterator[dict[str, Any]]:
     for docnum in docnums:
-        article = article_from_stored(snap.searcher.stored_fields(docnum))
+        article = read_article(snap.searcher.stored_fields(docnum))
         yield {
             "id": article["id"],
             "headline": article["headline"],
@@ -82,10 +83,10 @@ def _articles(snap: Snapshot, docnums: list[int]) -> Iterator[dict[str, Any]]:
     searcher = snap.searcher
     for docnum in docnums:
         stored = searcher.stored_fields(docnum)
-        article = article_from_stored(stored)
+        article = read_article(stored)
         if stored.get("copy_of"):  # a copy keeps its own source, URL and date over its original's text
             original = searcher.document(id=stored["copy_of"])
-            article = {**article_from_stored(original), **article} if original else article
+            article = {**read_article(original), **article} if original else article
         yield article
 
 

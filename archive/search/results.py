@@ -18,7 +18,8 @@ from archive.search.ranking import ranked
 from archive.search.request import FACET_LIMIT, SearchRequest
 from archive.search.selection import select
 from archive.search.spelling import suggest
-from archive.store import article_from_stored, snapshot
+from archive.search.stored import read_article
+from archive.store import snapshot
 
 HIT_KEYS = (
     "id", "headline", "headline_derived", "published", "authors", "byline", "dateline", "countries", "topics",
@@ -42,7 +43,7 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
     end = page * request.per_page
     placed = ranked(snap, q, chosen.matched, request.sort, end)[end - request.per_page : end]
     stored = {docnum: snap.searcher.stored_fields(docnum) for docnum, _ in placed}
-    articles = {docnum: article_from_stored(fields) for docnum, fields in stored.items()}
+    articles = {docnum: read_article(fields) for docnum, fields in stored.items()}
     marked = snippets(snap.reader, q, {d: a["body"] for d, a in articles.items()})
     hits = []
     for docnum, score in placed:

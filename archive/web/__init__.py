@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +15,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """App factory: settings from the environment (`ARCHIVE_*`), overridden by `test_config`."""
+    """App factory: settings from the environment (`ARCHIVE_*`), overridden by `test_config`.
+
+    `ARCHIVE_ALLOWED_HOSTS` (config `ALLOWED_HOSTS`): the host names the server answers to, comma-separated
+    (default localhost, 127.0.0.1, ::1; `*` for any). `ARCHIVE_SECRET_KEY` (config `SECRET_KEY`): signs the
+    session cookie that carries the CSRF token; without it each process makes its own, so a form opened
+    before a restart must be reloaded, and several worker processes need one set.
+    """
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     settings = Settings.from_env()
-    app.config.from_mapping(INDEX_DIR=settings.index_dir, JSON_SORT_KEYS=False)
+    app.config.from_mapping(
+        INDEX_DIR=settings.index_dir,
+        JSON_SORT_KEYS=False,
+        ALLOWED_HOSTS=os.environ.get("ARCHIVE_ALLOWED_HOSTS") or None,
+        SECRET_KEY=os.environ.get("ARCHIVE_SECRET_KEY") or secrets.token_hex(32),
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="archive_session",
+    )
     if test_config:
         app.config.update(test_config)
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
@@ -25,9 +40,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SAVED_SEARCHES"] = Path(saved_searches)
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from archive.web import api, pages
+    from archive.web import api, handlers, pages, security
 
+    security.init_app(app, app.config["ALLOWED_HOSTS"])
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     pages.register_template_helpers(app)
+    handlers.register_error_handlers(app)
     return app

@@ -1,16 +1,17 @@
 """The JSON API: search, facets, articles, entities, streamed export, and its OpenAPI description.
 
-Errors are JSON with a status and a message that names the parameter.
+Errors are JSON with a status and a message that names the parameter (archive/web/handlers.py).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from archive.errors import ArchiveError, BadParameter
+from archive.errors import BadParameter
 from archive.facets import ENTITY_PAGES
 from archive.search import (
     SearchRequest,
@@ -26,6 +27,7 @@ from archive.web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
+# Full Content-Type values, given as `content_type`: as a `mimetype`, Flask appends a second charset to text/csv.
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 
 
@@ -85,20 +87,19 @@ def api_export() -> Any:
     if fmt not in EXPORT_FORMATS:
         raise BadParameter(f"must be one of {', '.join(EXPORT_FORMATS)}", subject="format")
     records = rows(get_index(), _search_request())
+    # The first row is read before anything is sent, so an index that cannot be read is an error answer, not
+    # an empty file (a failure further on can only cut the file short: the status line is already out).
+    first = next(records, None)
+    records = itertools.chain([first] if first is not None else [], records)
     body = csv_lines(records) if fmt == "csv" else (json.dumps(row, ensure_ascii=False) + "\n" for row in records)
     headers = {"Content-Disposition": f'attachment; filename="archive-export.{fmt}"'}
-    return Response(body, mimetype=EXPORT_FORMATS[fmt], headers=headers)
+    return Response(body, content_type=EXPORT_FORMATS[fmt], headers=headers)
 
 
 @bp.get("/openapi.json")
 def api_openapi() -> Any:
     """The OpenAPI 3 description of this API."""
     return jsonify(openapi_document())
-
-
-@bp.errorhandler(ArchiveError)
-def archive_error(exc: ArchiveError) -> Any:
-    return json_error(exc.status, exc.message)
 
 
 def json_error(status: int, message: str) -> Any:

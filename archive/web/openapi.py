@@ -93,7 +93,11 @@ def openapi_document() -> dict[str, Any]:
             "/api/articles/{article_id}": {"get": {
                 "summary": "One article as extracted and enriched, with when it was indexed",
                 "parameters": [article_id],
-                "responses": {"200": _json("The article", {"type": "object"}),
+                "responses": {"200": _json("The article", {"type": "object", "required": ["id", "headline", "body"],
+                                                           "properties": {
+                    "id": {"type": "string"}, "headline": {"type": "string"}, "body": {"type": "string"},
+                    "url": {"type": "string", "nullable": True, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"},
+                    "url_text": {"type": "string", "description": "a URL value that is no http(s) URL, as text"}}}),
                               "404": {"$ref": "#/components/responses/NotFound"}},
             }},
             **{f"/api/articles/{{article_id}}/{relation}": {"get": {
@@ -132,11 +136,21 @@ def openapi_document() -> dict[str, Any]:
                     "from": {"type": "string", "nullable": True}, "to": {"type": "string", "nullable": True},
                     "sort": {"type": "string"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
                     "total": {"type": "integer", "description": "stories: the versions of one story count once"},
-                    "hits": {"type": "array", "items": {"type": "object"},
+                    "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"},
                              "description": "one per story; `versions` says how many other versions it has"},
                     "facets": counts, "histogram": {"$ref": "#/components/schemas/Histogram"},
                     "suggestion": {"type": "string", "nullable": True,
                                    "description": "did you mean: the query with unknown words corrected"}}},
+                "Hit": {"type": "object", "required": ["id", "headline", "url", "snippet", "score", "versions"],
+                        "properties": {
+                    "id": {"type": "string"}, "headline": {"type": "string"},
+                    "published": {"type": "string", "nullable": True},
+                    "url": {"type": "string", "nullable": True, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+                            "description": "only ever an http(s) URL; any other value the source gave is `url_text`"},
+                    "snippet": {"type": "string"}, "score": {"type": "number", "nullable": True},
+                    "versions": {"type": "integer", "minimum": 0},
+                    "countries": {"type": "array", "items": {"type": "string"}},
+                    "topics": {"type": "array", "items": {"type": "string"}}}},
                 "ExportRow": {"type": "object", "properties": {
                     key: {"type": "array", "items": {"type": "string"}} if key in LIST_KEYS
                     else {"type": "integer"} if key == "versions"

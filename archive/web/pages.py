@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
 
 from archive.errors import ArchiveError, IndexMissing
 from archive.facets import BY_NAME, ENTITY_PAGES, NAMES, REGISTRY
@@ -25,7 +24,6 @@ from archive.search import (
     versions,
 )
 from archive.web import saved
-from archive.web.api import json_error
 from archive.web.index_access import get_index
 
 bp = Blueprint("pages", __name__)
@@ -237,7 +235,7 @@ def search_fields() -> list[tuple[str, str]]:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Helpers the templates call, and the app-wide error pages (JSON under /api)."""
+    """Helpers the templates call (the error pages are archive/web/handlers.py)."""
     app.jinja_env.globals.update(
         facet_label=facet_label,
         toggle_url=toggle_url,
@@ -259,15 +257,3 @@ def register_template_helpers(app: Flask) -> None:
         FACET_NAMES=NAMES,
         FACET=BY_NAME,
     )
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> Any:
-        status = exc.code or 500
-        if request.path.startswith("/api/"):
-            return json_error(status, exc.description or exc.name)
-        return render_template("error.html", status=status, message=exc.description or exc.name), status
-
-    @app.errorhandler(ArchiveError)
-    def archive_error(exc: ArchiveError) -> Any:
-        """A bad parameter on a page (a saved-search form) is a message, not a stack trace."""
-        return render_template("error.html", status=exc.status, message=exc.message), exc.status

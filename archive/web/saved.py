@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import logging
 import os
 import secrets
 import threading
@@ -10,8 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-MAX_SAVED = 200
+from archive.errors import SavedSearchesFull, StorageFull, WriteFailed
+
+MAX_SAVED = 200  # past this, saving is refused with a message: a saved search is never dropped to make room
 MAX_NAME_CHARS = 120
+log = logging.getLogger(__name__)
 _LOCK = threading.Lock()  # one writer at a time within the process; the file is replaced atomically
 
 
@@ -32,9 +38,17 @@ def load(path: Path) -> list[dict[str, Any]]:
 
 
 def _write(path: Path, entries: list[dict[str, Any]]) -> None:
+    """Write a temporary file and move it over the old one; on any failure the old file stays and no
+    temporary file is left behind, and the error says what happened (a full disk is a 507)."""
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(entries, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(entries, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        problem = StorageFull if exc.errno in (errno.ENOSPC, errno.EDQUOT) else WriteFailed
+        raise problem(exc.strerror or str(exc), subject=str(path)) from exc
 
 
 def add(path: Path, name: str, params: list[tuple[str, str]]) -> dict[str, Any]:
@@ -42,7 +56,9 @@ def add(path: Path, name: str, params: list[tuple[str, str]]) -> dict[str, Any]:
     entry = {"id": secrets.token_hex(4), "name": name, "params": params, "created": now(), "last_opened": now()}
     with _LOCK:
         entries = load(path)
-        _write(path, [*entries[-(MAX_SAVED - 1) :], entry])
+        if len(entries) >= MAX_SAVED:
+            raise SavedSearchesFull(f"at most {MAX_SAVED}")
+        _write(path, [*entries, entry])
     return entry
 
 
@@ -53,7 +69,10 @@ def touch(path: Path, entry_id: str) -> dict[str, Any] | None:
         found = next((e for e in entries if e["id"] == entry_id), None)
         if found:
             found["last_opened"] = now()
-            _write(path, entries)
+            try:
+                _write(path, entries)
+            except (StorageFull, WriteFailed) as exc:  # the search still opens; only its "new" count stays
+                log.warning("saved search %s opened but not marked opened: %s", entry_id, exc.message)
     return found
 
 
