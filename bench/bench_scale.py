@@ -123,31 +123,35 @@ def this_script(*args: str) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), *args]
 
 
-def run(cmd: list[str], *, timeout: float, log: Path, stdout: Path | None = None) -> tuple[float, float]:
+def run(what: str, cmd: list[str], *, timeout: float, log: Path, stdout: Path | None = None) -> tuple[float, float]:
     """Run a command to the end; (wall seconds, peak RSS MiB of it and its children). StepFailed otherwise."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as err, open(stdout or os.devnull, "wb") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env=child_env())
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env=child_env(), start_new_session=True)
         status, usage = wait_rusage(proc, started + timeout)
         wall = time.perf_counter() - started
     if status is None:
-        raise StepFailed(f"{' '.join(cmd[1:4])} … ran past {timeout:.0f} s and was stopped; log: {log}")
+        raise StepFailed(f"{what} ran past {timeout:.0f} s (--timeout) and was stopped; log: {log}")
     if status != 0:
         tail = log.read_text(errors="replace").strip().splitlines()[-5:]
-        raise StepFailed(f"exit status {status} from {' '.join(cmd[:6])} …; log {log}:\n    " + "\n    ".join(tail))
+        raise StepFailed(f"{what} failed with exit status {status}; log {log} ends:\n    " + "\n    ".join(tail))
     return wall, usage.ru_maxrss / 1024
 
 
 def wait_rusage(proc: subprocess.Popen, deadline: float) -> tuple[int | None, Any]:
-    """Wait for one child with os.wait4 (its own rusage, not every child's); kill it past the deadline."""
+    """Wait for one child with os.wait4 (its own rusage, not every child's); kill it past the deadline.
+
+    (exit status or None when it was killed, rusage). Every child runs in its own session and the kill
+    goes to that process group by id; Popen.kill() would also poll, reaping the child and its rusage.
+    """
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
             return proc.returncode, usage
         if time.perf_counter() > deadline:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # its own session: helpers it started go too
             _, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
             return None, usage
@@ -162,7 +166,14 @@ class Child:
         self.log = log.open("wb")
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, cwd=ROOT, env=child_env(), bufsize=0
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            cwd=ROOT,
+            env=child_env(),
+            bufsize=0,
+            start_new_session=True,  # so a kill reaches whatever it starts too
         )
         self.buffer = b""
 
@@ -179,7 +190,7 @@ class Child:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 self.kill()
-                raise StepFailed(f"no answer within {timeout:.0f} s to {message}; log: {self.log_path}")
+                raise StepFailed(f"no answer within {timeout:g} s (--query-timeout) to {message}; log: {self.log_path}")
             ready, _, _ = select.select([fd], [], [], remaining)
             if ready:
                 chunk = os.read(fd, 1 << 16)
@@ -197,9 +208,9 @@ class Child:
         return usage.ru_maxrss / 1024
 
     def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-        wait_rusage(self.proc, time.perf_counter() + 10)
+        """Stop it now, if it is still running (after a failure)."""
+        if self.proc.returncode is None:
+            wait_rusage(self.proc, time.perf_counter())
         self.log.close()
 
 
@@ -214,6 +225,7 @@ def reuters_jsonl(work: Path, timeout: float) -> Path:
     print(f"extracting {len(files)} Reuters-21578 files with `archive extract --json` (NER: a few minutes) …")
     partial = out.with_suffix(".jsonl.partial")
     wall, _ = run(
+        "archive extract",
         archive_cli("extract", "--json", *map(str, files)),
         timeout=timeout,
         log=work / "logs" / "extract.log",
@@ -235,7 +247,9 @@ def synthetic_corpus(work: Path, source: Path, articles: int, per_file: int, tim
     shutil.rmtree(corpus, ignore_errors=True)
     print(f"writing {articles:,} synthetic articles with {SCALE_TOOL.name} …")
     cmd = [sys.executable, str(SCALE_TOOL), str(source), str(corpus), "--articles", str(articles)]
-    wall, _ = run([*cmd, "--per-file", str(per_file)], timeout=timeout, log=work / "logs" / "scale_corpus.log")
+    wall, _ = run(
+        "scale_corpus.py", [*cmd, "--per-file", str(per_file)], timeout=timeout, log=work / "logs" / "scale_corpus.log"
+    )
     marker.write_text(json.dumps({"articles": articles, **wanted}))
     print(f"  {len(parts(corpus))} files in {wall:.0f} s, {folder_bytes(corpus) / 2**20:,.0f} MiB -> {corpus}")
     return corpus
@@ -249,7 +263,9 @@ def parts(corpus: Path) -> list[Path]:
 
 
 def index_step(files: list[Path], index_dir: Path, log: Path, timeout: float) -> dict[str, Any]:
-    wall, rss = run(archive_cli("index", *map(str, files), "--index", str(index_dir)), timeout=timeout, log=log)
+    wall, rss = run(
+        "archive index", archive_cli("index", *map(str, files), "--index", str(index_dir)), timeout=timeout, log=log
+    )
     found = SUMMARY.findall(log.read_text(errors="replace"))
     if not found:
         raise StepFailed(f"`archive index` printed no summary line; log: {log}")
@@ -278,7 +294,7 @@ def export_articles(index_dir: Path, out: Path, log: Path, timeout: float) -> tu
         )
     else:
         how, cmd = "stored fields (no `archive export` yet)", this_script("--child", "export", str(index_dir), str(out))
-    wall, _ = run(cmd, timeout=timeout, log=log)
+    wall, _ = run(f"export ({how})", cmd, timeout=timeout, log=log)
     return how, wall
 
 
@@ -757,7 +773,9 @@ def run_steps(args: argparse.Namespace) -> int:
             build_cmd = this_script(
                 "--child", "build-tantivy", str(export), str(tantivy_dir), str(args.tantivy_threads)
             )
-            _, rss = run(build_cmd, timeout=args.timeout, log=logs / f"tantivy-build-{n}.log", stdout=stdout)
+            _, rss = run(
+                "tantivy build", build_cmd, timeout=args.timeout, log=logs / f"tantivy-build-{n}.log", stdout=stdout
+            )
             build = json.loads(stdout.read_text())
             build.update(
                 rss_mb=rss, index_mb=folder_bytes(tantivy_dir) / 2**20, export_seconds=export_seconds, export_via=via
@@ -774,7 +792,7 @@ def run_steps(args: argparse.Namespace) -> int:
     print("\nMiB for sizes and RSS, ms for latencies; × is archive over tantivy; cold is the archive's")
     print(table(results["steps"]))
     print(f"figures: {work / 'results.json'}")
-    return 0
+    return 1 if any(step.get("error") for step in results["steps"]) else 0
 
 
 def main() -> int:
