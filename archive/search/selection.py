@@ -12,6 +12,7 @@ import numpy as np
 from whoosh import query
 
 from archive.errors import BadQuery
+from archive.search.matchset import matching
 from archive.search.query import QUERY_ERRORS, matches_everything
 from archive.search.request import SearchRequest
 from archive.store import Snapshot
@@ -46,7 +47,7 @@ def word_matches(snap: Snapshot, q: query.Query) -> np.ndarray:
         return np.ones(size, dtype=np.bool_)
     mask = np.zeros(size, dtype=np.bool_)
     try:
-        docs = np.fromiter(snap.searcher.docs_for_query(q), dtype=np.int64)
+        docs = matching(q, snap.searcher, size)
     except QUERY_ERRORS as exc:
         raise BadQuery(str(exc), subject="q") from exc
     mask[docs[docs < size]] = True
