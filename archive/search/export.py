@@ -35,7 +35,8 @@ def _ordered(ix: Index, request: SearchRequest, *, every_version: bool) -> tuple
     q = parse_query(ix, request.q)
     snap = snapshot(ix)
     columns = snap.columns
-    docnums = [docnum for docnum, _ in ranked(snap, q, select(snap, q, request).matched, request.sort, None)]
+    chosen = select(snap, q, request)
+    docnums = [docnum for docnum, _ in ranked(snap, q, chosen.matched, request.sort, None, chosen.postings)]
     if not every_version:
         return snap, docnums
     by_story: dict[int, list[int]] = {}

@@ -4,6 +4,7 @@ Whoosh steps through matches one document at a time in Python; for the match set
 totals, facet counts and histogram describe) only the document numbers matter, so each term's
 posting blocks are decoded with numpy and the query tree is evaluated with set operations.
 Parts this does not know (phrases, ranges, proximity) are left to Whoosh, for that part only.
+The postings read are kept (`Postings`) so scoring (archive.search.scoring) reads them once.
 """
 
 from __future__ import annotations
@@ -16,11 +17,27 @@ from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
 EMPTY = np.zeros(0, dtype=np.int64)
+NO_WEIGHTS = np.zeros(0, dtype=np.float64)
 
 
-def term_docs(reader: Any, fieldname: str, text: str | bytes) -> np.ndarray:
-    """Global document numbers holding one term, segment by segment."""
-    parts = []
+class Postings:
+    """One search's postings: (field, term) -> (global document numbers, term weights), read once."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self._read: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
+
+    def of(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
+        if isinstance(text, str):
+            text = self.reader.schema[fieldname].to_bytes(text)
+        key = (fieldname, text)
+        if key not in self._read:
+            self._read[key] = _read(self.reader, fieldname, text)
+        return self._read[key]
+
+
+def _read(reader: Any, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
     for leaf, offset in reader.leaf_readers():
         if (fieldname, text) not in leaf:
             continue
@@ -29,37 +46,61 @@ def term_docs(reader: Any, fieldname: str, text: str | bytes) -> np.ndarray:
             while matcher.is_active():
                 if matcher._data is None:  # one block: (delta-coded ids, weights, values), as Whoosh wrote it
                     matcher._read_data()
-                parts.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)) + offset)
+                block_ids, block_weights = matcher._data[0], matcher._data[1]
+                ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)) + offset)
+                weights.append(_weights(block_weights, len(block_ids)))
                 matcher._next_block()
         else:  # a few postings kept inline with the term
-            parts.append(np.fromiter(matcher.all_ids(), dtype=np.int64) + offset)
-    return np.concatenate(parts) if parts else EMPTY
+            pairs = _pairs(matcher)
+            ids.append(np.array([d for d, _ in pairs], dtype=np.int64) + offset)
+            weights.append(np.array([w for _, w in pairs], dtype=np.float64))
+    if not ids:
+        return EMPTY, NO_WEIGHTS
+    return np.concatenate(ids), np.concatenate(weights)
 
 
-def matching(q: query.Query, searcher: Any, size: int) -> np.ndarray:
+def _weights(stored: Any, count: int) -> np.ndarray:
+    """Whoosh minifies a block's weights: None when all are 1, one number when all are equal."""
+    if stored is None:
+        return np.ones(count, dtype=np.float64)
+    if isinstance(stored, float | int):
+        return np.full(count, float(stored))
+    return np.asarray(stored, dtype=np.float64)
+
+
+def _pairs(matcher: Any) -> list[tuple[int, float]]:
+    out = []
+    while matcher.is_active():
+        out.append((matcher.id(), matcher.weight()))
+        matcher.next()
+    return out
+
+
+def matching(q: query.Query, searcher: Any, size: int, postings: Postings | None = None) -> np.ndarray:
     """Sorted document numbers matching `q` (deleted ones included: the caller masks them)."""
-    reader = searcher.reader()
+    postings = postings or Postings(searcher.reader())
     if isinstance(q, query.Term):
-        return term_docs(reader, q.fieldname, q.text)
+        return postings.of(q.fieldname, q.text)[0]
     if isinstance(q, query.Every):
         return np.arange(size, dtype=np.int64) if not q.fieldname else _whoosh(q, searcher)
     if isinstance(q, query.NullQuery.__class__):
         return EMPTY
     if isinstance(q, query.And):
-        parts = sorted((matching(child, searcher, size) for child in q.subqueries), key=len)
+        parts = sorted((matching(child, searcher, size, postings) for child in q.subqueries), key=len)
         return reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), parts) if parts else EMPTY
     if isinstance(q, query.Or | query.DisjunctionMax):
-        parts = [matching(child, searcher, size) for child in q.subqueries]
+        parts = [matching(child, searcher, size, postings) for child in q.subqueries]
         return np.unique(np.concatenate(parts)) if parts else EMPTY
     if isinstance(q, query.AndNot):
-        return np.setdiff1d(matching(q.a, searcher, size), matching(q.b, searcher, size), assume_unique=True)
+        keep, drop = matching(q.a, searcher, size, postings), matching(q.b, searcher, size, postings)
+        return np.setdiff1d(keep, drop, assume_unique=True)
     if isinstance(q, query.AndMaybe):
-        return matching(q.a, searcher, size)
+        return matching(q.a, searcher, size, postings)
     if isinstance(q, query.Not):
-        return np.setdiff1d(np.arange(size, dtype=np.int64), matching(q.query, searcher, size), assume_unique=True)
+        everything = np.arange(size, dtype=np.int64)
+        return np.setdiff1d(everything, matching(q.query, searcher, size, postings), assume_unique=True)
     if isinstance(q, query.MultiTerm):  # prefixes, wildcards, fuzzy terms: the terms they expand to
-        words = list(q._btexts(reader))
-        parts = [term_docs(reader, q.fieldname, word) for word in words]
+        parts = [postings.of(q.fieldname, word)[0] for word in q._btexts(searcher.reader())]
         return np.unique(np.concatenate(parts)) if parts else EMPTY
     return _whoosh(q, searcher)
 

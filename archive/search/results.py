@@ -41,7 +41,7 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
     pages = max(1, -(-total // request.per_page))
     page = min(request.page, pages)
     end = page * request.per_page
-    placed = ranked(snap, q, chosen.matched, request.sort, end)[end - request.per_page : end]
+    placed = ranked(snap, q, chosen.matched, request.sort, end, chosen.postings)[end - request.per_page : end]
     stored = {docnum: snap.searcher.stored_fields(docnum) for docnum, _ in placed}
     articles = {docnum: read_article(fields) for docnum, fields in stored.items()}
     marked = snippets(snap.reader, q, {d: a["body"] for d, a in articles.items()})

@@ -12,7 +12,7 @@ import numpy as np
 from whoosh import query
 
 from archive.errors import BadQuery
-from archive.search.matchset import matching
+from archive.search.matchset import Postings, matching
 from archive.search.query import QUERY_ERRORS, matches_everything
 from archive.search.request import SearchRequest
 from archive.store import Snapshot
@@ -27,6 +27,7 @@ class Selection:
     base: np.ndarray
     passing: dict[str, np.ndarray]
     matched: np.ndarray
+    postings: Postings  # what the words' match set read, for scoring
 
     def for_facet(self, facet: str) -> np.ndarray:
         """The documents whose values a facet counts: every filter applies except the facet's own,
@@ -40,14 +41,14 @@ class Selection:
         return mask
 
 
-def word_matches(snap: Snapshot, q: query.Query) -> np.ndarray:
+def word_matches(snap: Snapshot, q: query.Query, postings: Postings | None = None) -> np.ndarray:
     """Documents matching the words, as a mask; everything for an empty query."""
     size = snap.columns.size
     if matches_everything(q):
         return np.ones(size, dtype=np.bool_)
     mask = np.zeros(size, dtype=np.bool_)
     try:
-        docs = matching(q, snap.searcher, size)
+        docs = matching(q, snap.searcher, size, postings)
     except QUERY_ERRORS as exc:
         raise BadQuery(str(exc), subject="q") from exc
     mask[docs[docs < size]] = True
@@ -56,7 +57,8 @@ def word_matches(snap: Snapshot, q: query.Query) -> np.ndarray:
 
 def select(snap: Snapshot, q: query.Query, request: SearchRequest) -> Selection:
     columns = snap.columns
-    base = columns.eligible & word_matches(snap, q)
+    postings = Postings(snap.reader)
+    base = columns.eligible & word_matches(snap, q, postings)
     if request.date_from or request.date_to:
         base &= columns.dated(*day_bounds(request.date_from, request.date_to))
     passing = {
@@ -66,4 +68,4 @@ def select(snap: Snapshot, q: query.Query, request: SearchRequest) -> Selection:
     matched = base.copy()
     for mask in passing.values():
         matched &= mask
-    return Selection(base, passing, matched)
+    return Selection(base, passing, matched, postings)
