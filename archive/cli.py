@@ -267,7 +267,7 @@ def search_command(
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
-    from archive.labels import country_name
+    from archive.display import country_name
 
     click.echo(f"{result['total']} articles (page {result['page']} of {result['pages']})")
     for hit in result["hits"]:

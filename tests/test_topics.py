@@ -18,7 +18,7 @@ from archive.ingest.enrich.topics import BUNDLED_TOPICS, assign_topics, load_lex
 from archive.ingest.readers.reuters import iter_stories, story_to_article
 from archive.ingest.readers.wire import parse_wire_text
 from archive.ingest.retag import retag
-from archive.labels import topic_labels
+from archive.display import topic_labels
 from archive.store import open_index
 from tests.helpers import SEED, need_corpora
 

@@ -36,7 +36,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     # Saved searches live with the index they search, unless a test or a deployment puts them elsewhere.
-    saved_searches = app.config.get("SAVED_SEARCHES") or app.config["INDEX_DIR"] / "saved-searches.json"
+    index_settings = Settings.from_env(index_dir=app.config["INDEX_DIR"])
+    saved_searches = app.config.get("SAVED_SEARCHES") or index_settings.saved_searches_file
     app.config["SAVED_SEARCHES"] = Path(saved_searches)
     app.json.sort_keys = False  # type: ignore[attr-defined]
 

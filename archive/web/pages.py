@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, abort, current_app, redirect, render_templat
 
 from archive.errors import ArchiveError, IndexMissing
 from archive.facets import BY_NAME, ENTITY_PAGES, NAMES, REGISTRY
-from archive.labels import country_flag, country_name, topic_label
+from archive.display import country_flag, country_name, topic_label
 from archive.search import (
     FACET_LIMIT,
     SearchRequest,

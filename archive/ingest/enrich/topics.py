@@ -19,7 +19,7 @@ from typing import Any
 
 from archive.errors import BadParameter
 from archive.ingest.readers.sentences import lead_end
-from archive.labels import BUNDLED_TOPICS
+from archive.display import BUNDLED_TOPICS
 
 IPTC_TOPICS = BUNDLED_TOPICS.with_name("topics-iptc.toml")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
