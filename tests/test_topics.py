@@ -13,12 +13,12 @@ from whoosh.query import Term
 
 from archive.cli import main
 from archive.config import Settings
+from archive.display import topic_labels
 from archive.errors import BadParameter
 from archive.ingest.enrich.topics import BUNDLED_TOPICS, assign_topics, load_lexicon
 from archive.ingest.readers.reuters import iter_stories, story_to_article
 from archive.ingest.readers.wire import parse_wire_text
 from archive.ingest.retag import retag
-from archive.display import topic_labels
 from archive.store import open_index
 from tests.helpers import SEED, need_corpora
 

@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
 
+from archive.display import country_flag, country_name, topic_label
 from archive.errors import ArchiveError, IndexMissing
 from archive.facets import BY_NAME, ENTITY_PAGES, NAMES, REGISTRY
-from archive.display import country_flag, country_name, topic_label
 from archive.search import (
     FACET_LIMIT,
     SearchRequest,

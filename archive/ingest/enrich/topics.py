@@ -17,9 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from archive.display import BUNDLED_TOPICS
 from archive.errors import BadParameter
 from archive.ingest.readers.sentences import lead_end
-from archive.display import BUNDLED_TOPICS
 
 IPTC_TOPICS = BUNDLED_TOPICS.with_name("topics-iptc.toml")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
