@@ -11,18 +11,18 @@ from collections import Counter
 from collections.abc import Sequence
 
 from archive.article import Entities
+from archive.facets import REGISTRY
 
 Span = tuple[int, int, str]
 
-FACETS = {
-    "PERSON": "people",
-    "ORG": "organizations",
-    "GPE": "places",
-    "LOC": "places",
-    "FAC": "places",
+# The entity list (Entities field) each spaCy label's mentions go to: the facets' own labels
+# (archive.facets) and two kinds an article keeps that are no facets.
+KIND_OF_LABEL = {label: f.entity_key for f in REGISTRY if f.entity_key for label in f.ner_labels} | {
     "NORP": "groups",
     "EVENT": "events",
 }
+# The label a name of each kind is found under again (imported articles, archive.ingest.enrich.pipeline).
+LABEL_OF_KIND = {kind: label for label, kind in reversed(KIND_OF_LABEL.items())}
 _TITLES = re.compile(
     r"^(?:(?:former|then|late|acting|deputy|vice|prime|foreign|finance|defence|defense|"
     r"president|minister|chancellor|premier|secretary|general|gen\.|lt\.|col\.|maj\.|capt\.|adm\.|sgt\.|"
@@ -86,11 +86,11 @@ def _full_name(word: str, full_names: list[str]) -> str | None:
 
 def merge_entities(spans: Sequence[Span], text: str) -> Entities:
     """Facet values from NER spans over `text`, most mentioned first, then first mentioned."""
-    counts: dict[str, Counter[str]] = {facet: Counter() for facet in set(FACETS.values())}
+    counts: dict[str, Counter[str]] = {kind: Counter() for kind in set(KIND_OF_LABEL.values())}
     order: dict[str, int] = {}
     spellings: dict[tuple[str, str], str] = {}
     for start, end, label in spans:
-        facet = FACETS.get(label)
+        facet = KIND_OF_LABEL.get(label)
         if facet is None:
             continue
         name = clean_name(text[start:end], label)

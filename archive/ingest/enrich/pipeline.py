@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archive.article import Article
-from archive.ingest.enrich.entities import merge_entities
+from archive.ingest.enrich.entities import LABEL_OF_KIND, merge_entities
 from archive.ingest.enrich.resolve import assign_countries
 from archive.ingest.enrich.topics import assign_topics, load_lexicon
 
@@ -89,14 +89,10 @@ def has_entities(article: Article) -> bool:
     return bool(ents.people or ents.organizations or ents.places or ents.groups or ents.events)
 
 
-# The label a name of each kind is found under again, for the country resolver.
-KIND_LABELS = {"people": "PERSON", "organizations": "ORG", "places": "GPE", "groups": "NORP", "events": "EVENT"}
-
-
 def name_spans(article: Article) -> list[tuple[int, int, str]]:
     """Where an imported article's entity names occur in its body, as NER spans would say."""
     spans = []
-    for kind, label in KIND_LABELS.items():
+    for kind, label in LABEL_OF_KIND.items():
         for name in getattr(article.entities, kind):
             start = article.body.find(name)
             while start >= 0 and name:
