@@ -9,6 +9,7 @@ The postings read are kept (`Postings`) so scoring (archive.search.scoring) read
 
 from __future__ import annotations
 
+import time
 from functools import reduce
 from typing import Any
 
@@ -16,24 +17,58 @@ import numpy as np
 from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
+from archive.errors import BadQuery
+
 EMPTY = np.zeros(0, dtype=np.int64)
 NO_WEIGHTS = np.zeros(0, dtype=np.float64)
+MAX_EXPANSION = 2_000  # words the wildcards of one search may stand for, all fields together
+WORK_SECONDS = 3.0  # a search that has read postings this long stops, so no query can hold the server
 
 
 class Postings:
-    """One search's postings: (field, term) -> (global document numbers, term weights), read once."""
+    """One search's postings: (field, term) -> (global document numbers, term weights), read once.
+
+    It also keeps the search's work budget: reading stops with a clear error past WORK_SECONDS,
+    and its wildcards may stand for at most MAX_EXPANSION words in all.
+    """
 
     def __init__(self, reader: Any) -> None:
         self.reader = reader
+        self.deadline = time.monotonic() + WORK_SECONDS
         self._read: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
+        self._expanded: dict[query.Query, list[bytes]] = {}
+        self._words = 0
 
     def of(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(text, str):
             text = self.reader.schema[fieldname].to_bytes(text)
         key = (fieldname, text)
         if key not in self._read:
+            self.check()
             self._read[key] = _read(self.reader, fieldname, text)
         return self._read[key]
+
+    def expand(self, q: query.MultiTerm) -> list[bytes]:
+        """The words a wildcard, prefix or fuzzy term stands for in its field, within the budget."""
+        if q not in self._expanded:
+            words = []
+            for word in q._btexts(self.reader):
+                words.append(word)
+                self._words += 1
+                if self._words > MAX_EXPANSION:
+                    raise BadQuery(
+                        f"its wildcards stand for more than {MAX_EXPANSION:,} words ({q.text}… among them); "
+                        "give them more letters",
+                        subject="q",
+                    )
+                if len(words) % 256 == 0:
+                    self.check()
+            self._expanded[q] = words
+        return self._expanded[q]
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise BadQuery(f"took longer than {WORK_SECONDS:g} s; narrow it (fewer wildcards, more words)", subject="q")
 
 
 def _read(reader: Any, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -100,7 +135,7 @@ def matching(q: query.Query, searcher: Any, size: int, postings: Postings | None
         everything = np.arange(size, dtype=np.int64)
         return np.setdiff1d(everything, matching(q.query, searcher, size, postings), assume_unique=True)
     if isinstance(q, query.MultiTerm):  # prefixes, wildcards, fuzzy terms: the terms they expand to
-        parts = [postings.of(q.fieldname, word)[0] for word in q._btexts(searcher.reader())]
+        parts = [postings.of(q.fieldname, word)[0] for word in postings.expand(q)]
         return np.unique(np.concatenate(parts)) if parts else EMPTY
     return _whoosh(q, searcher)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from whoosh import query
@@ -13,6 +14,7 @@ from archive.errors import BadQuery
 
 TEXT_FIELDS = ["headline", "body", "names", "byline", "dateline"]
 QUERY_ERRORS = (ValueError, TypeError, RecursionError)  # what Whoosh raises on queries it cannot run
+MARKED_WORDS = 2_000  # words a wildcard marks at most on an article page (a search refuses more)
 
 
 def parse_query(ix: Index, text: str) -> query.Query:
@@ -57,7 +59,7 @@ def wanted_terms(reader: Any, q: query.Query, fields: tuple[str, ...]) -> set[st
     """The indexed words (stemmed, wildcards expanded) that the query looks for in these fields."""
     try:
         # Leaf by leaf: Query.existing_terms mixes str and bytes in whoosh-reloaded and finds nothing.
-        found = [t for leaf in wanted_leaves(q) for t in leaf.expanded_terms(reader)]
+        found = [t for leaf in wanted_leaves(q) for t in islice(leaf.expanded_terms(reader), MARKED_WORDS)]
     except QUERY_ERRORS:
         return set()
     return {t if isinstance(t, str) else t.decode("utf-8") for field, t in found if field in fields}

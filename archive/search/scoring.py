@@ -24,7 +24,7 @@ K1 = 1.2
 LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
-def scoring_terms(q: query.Query, reader: Any) -> list[tuple[str, bytes, float]]:
+def scoring_terms(q: query.Query, reader: Any, postings: Postings) -> list[tuple[str, bytes, float]]:
     """(field, term, boost) for every word the query asks for, wildcards expanded."""
     out = []
     for leaf in wanted_leaves(q):
@@ -36,7 +36,7 @@ def scoring_terms(q: query.Query, reader: Any) -> list[tuple[str, bytes, float]]
             field = reader.schema[leaf.fieldname]
             out += [(leaf.fieldname, field.to_bytes(word), boost) for word in leaf.words]
         elif isinstance(leaf, query.MultiTerm):
-            out += [(leaf.fieldname, word, boost) for word in leaf._btexts(reader)]
+            out += [(leaf.fieldname, word, boost) for word in postings.expand(leaf)]
     return out
 
 
@@ -62,7 +62,7 @@ def bm25f(searcher: Any, q: query.Query, docs: np.ndarray, postings: Postings) -
     scores = np.zeros(len(docs), dtype=np.float64)
     total = reader.doc_count_all() or 1
     lengths: dict[str, np.ndarray] = {}
-    for fieldname, text, boost in scoring_terms(q, reader):
+    for fieldname, text, boost in scoring_terms(q, reader, postings):
         ids, weights = postings.of(fieldname, text)
         if not len(ids):
             continue
