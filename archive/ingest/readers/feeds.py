@@ -28,7 +28,7 @@ from bs4 import BeautifulSoup
 from archive.article import Article
 from archive.errors import ArchiveError, NoArticleText, UnreadableFile, UnsupportedFormat
 from archive.ingest.readers.bylines import author_names, parse_byline
-from archive.ingest.readers.dates import iso_date
+from archive.ingest.readers.dates import iso_date, plausible_year
 from archive.ingest.readers.decode import fix_mojibake
 from archive.ingest.readers.html_body import DROP_TAGS, blocks_of
 from archive.ingest.readers.wire import build_article, split_paragraphs
@@ -134,6 +134,6 @@ def _published(entry: Any) -> str | None:
     for key in ("published", "updated"):
         if entry.get(key) and (found := iso_date(entry[key])):
             return found
-        if parsed := entry.get(f"{key}_parsed"):
+        if (parsed := entry.get(f"{key}_parsed")) and plausible_year(parsed[0]):
             return datetime(*parsed[:6], tzinfo=UTC).isoformat()
     return None
