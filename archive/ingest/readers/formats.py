@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.article import Article
-from archive.errors import ArchiveError, NoArticleText, UnsupportedFormat
-from archive.ingest.readers.decode import decode, read_bytes
+from archive.errors import ArchiveError, BinaryFile, NoArticleText, UnsupportedFormat
+from archive.ingest.readers.decode import decode, looks_binary, read_bytes
 from archive.ingest.readers.reuters import read_reuters
 from archive.ingest.readers.wire import parse_wire_text
 
@@ -30,6 +30,8 @@ def _read_html(data: bytes, path: str) -> list[Article | ArchiveError]:
 
 def _read_sgml(data: bytes, path: str) -> list[Article | ArchiveError]:
     # Reuters-21578 is Latin-1 throughout; detection would guess wrong on its one 8-bit byte.
+    if looks_binary(data):
+        raise BinaryFile(subject=path)
     return list(read_reuters(data.decode("latin-1"), path))
 
 
