@@ -42,9 +42,11 @@ _TRUNCATION_MESSAGES = frozenset({"no element found", "unclosed token"})
 
 def read_feed(data: bytes, path: str) -> list[Article | ArchiveError]:
     """The entries of one RSS or Atom file; UnsupportedFormat for `.xml` that is no feed."""
+    if not data.strip():  # feedparser's result for no bytes at all lacks even `version`
+        raise NoArticleText("empty file", subject=path)
     # A stream, not bytes: feedparser would try bytes as a file name first.
     feed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
-    if not feed.version:
+    if not feed.get("version"):
         if path.lower().removesuffix(".gz").endswith(".xml"):
             raise UnsupportedFormat("XML that is no RSS or Atom feed", subject=path)
         detail = str(feed.get("bozo_exception") or "no <rss>, <feed> or <rdf:RDF>")
