@@ -6,6 +6,7 @@ Every ArchiveError becomes one clean line on stderr and a non-zero exit, never a
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from archive.config import Settings
 from archive.errors import ArchiveError
+from archive.names import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -75,22 +77,35 @@ def extract(paths: tuple[Path, ...], as_json: bool, index_dir: Path | None) -> N
     Topics come from the same terms `index` would use: <index>/topics.toml over the bundled ones.
     """
     from archive.ingest.enrich.pipeline import Enricher
-    from archive.ingest.readers.formats import iter_files, read_file
+    from archive.ingest.readers.formats import Found, iter_files, read_file
 
     settings = Settings.from_env(index_dir=index_dir)
     enricher = Enricher(settings.spacy_model, settings.topics_file)
     failed = False
-    for path in iter_files(paths):
+    found = Found()
+
+    def tell(error: ArchiveError) -> None:
+        nonlocal failed
+        failed = failed or not error.skipped
+        label = "[yellow]skipped[/]" if error.skipped else "[red]failed[/]"
+        err.print(label, error.message, markup=True, highlight=False)
+
+    for path in iter_files(paths, found):
+        while found.problems:
+            tell(found.problems.pop(0))
         result = read_file(path, max_bytes=settings.max_file_bytes)
         for error in result.errors:
-            failed = failed or not error.skipped
-            err.print("[yellow]skipped[/]" if error.skipped else "[red]failed[/]", error.message, markup=True)
+            tell(error)
         for article in enricher.enrich(result.articles):
             data = article.to_dict()
             if as_json:
                 click.echo(json.dumps(data, ensure_ascii=False))
             else:
                 click.echo(_describe(data))
+    for problem in found.problems:
+        tell(problem)
+    if found.not_read:
+        err.print(found.not_read_summary(), highlight=False)
     if failed:
         sys.exit(1)
 
@@ -100,7 +115,7 @@ def _describe(article: dict[str, Any]) -> str:
     ents = article["entities"]
     lines = [
         article["headline"] + (" (derived)" if article["headline_derived"] else ""),
-        f"  source:    {article['source']}",
+        f"  source:    {printable(article['source'])}",
         f"  byline:    {article['byline'] or '-'}   dateline: {article['dateline']['place'] or '-'}",
         f"  published: {article['published'] or '-'}",
         f"  countries: {', '.join(article['countries']) or '-'}   topics: {', '.join(article['topics']) or '-'}",
@@ -157,7 +172,7 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -
         )
         stats = indexer.run(paths, remove_missing=not keep_missing)
     elapsed = time.monotonic() - started
-    err.print(f"{stats.summary()} in {elapsed:.1f}s -> {settings.index_dir}", highlight=False)
+    err.print(f"{stats.summary()} in {elapsed:.1f}s -> {printable(str(settings.index_dir))}", highlight=False)
     if stats.failed:
         sys.exit(1)
 
@@ -214,9 +229,22 @@ def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: f
     def report(changes: Changes, stats: Any) -> None:
         err.print(f"{time.strftime('%H:%M:%S')} {stats.summary()}", highlight=False)
 
-    err.print(f"watching {', '.join(map(str, folders))} -> {settings.index_dir} (Ctrl-C stops)", highlight=False)
+    shown = ", ".join(printable(str(folder)) for folder in folders)
+    err.print(f"watching {shown} -> {printable(str(settings.index_dir))} (Ctrl-C stops)", highlight=False)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # SIGTERM (kill, systemd, a job whose SIGINT is ignored) stops as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, stop)
     try:
-        watch(list(folders), make_indexer, interval=interval, report=report, keep_missing=keep_missing)
+        watch(
+            list(folders),
+            make_indexer,
+            interval=interval,
+            report=report,
+            keep_missing=keep_missing,
+            problem=lambda problem: err.print(problem.message, highlight=False),
+        )
     except KeyboardInterrupt:
         err.print("stopped", highlight=False)
 

@@ -9,21 +9,30 @@ leaves or changes, its copies are read again from their own files and take its p
 
 from __future__ import annotations
 
+import errno
 import hashlib
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import os
+import pickle
+import sqlite3
+import struct
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from whoosh.index import Index
+from whoosh.index import Index, LockError
+from whoosh.index import IndexError as IndexError_
 from whoosh.query import Term
 
 from archive.article import Article
 from archive.config import Settings
-from archive.errors import ArchiveError, UnreadableFile
+from archive.errors import ArchiveError, IndexBusy, IndexDamaged, IndexWriteFailed, UnreadableFile
 from archive.ingest.grouping import GROUPING_VERSION, BandTable, assign_stories
-from archive.ingest.readers.formats import FileResult, iter_files, read_file
+from archive.ingest.readers.formats import FileResult, Found, describe, iter_files, read_file
+from archive.names import path_of, stored_name
 from archive.store import (
     ArchiveWriter,
     article_document,
@@ -50,13 +59,17 @@ class RunStats:
     skipped: int = 0
     failed: int = 0
     errors: list[ArchiveError] = field(default_factory=list)
+    # Files below the named folders of types the archive does not read, by suffix: counted, not skipped.
+    not_read: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         """One line for the end of a run."""
-        return (
+        line = (
             f"{self.files} files: {self.indexed} indexed, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.removed} removed, {self.skipped} skipped, {self.failed} failed"
         )
+        not_read = Found(not_read=self.not_read).not_read_summary()
+        return f"{line}, {not_read}" if not_read else line
 
 
 @dataclass
@@ -72,6 +85,29 @@ class Enriches(Protocol):
     """What the indexer needs from enrichment (kept abstract so spaCy loads only when needed)."""
 
     def enrich(self, articles: Sequence[Article]) -> list[Article]: ...
+
+
+DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
+@contextmanager
+def index_errors(index_dir: Path) -> Iterator[None]:
+    """The index's own trouble as one line naming it: a full disk (or a file-size limit), a folder it
+    cannot write, a damaged index, a writer that never let go. What was committed before stays."""
+    try:
+        yield
+    except LockError as exc:
+        raise IndexBusy(f"waited {WRITER_WAIT:.0f} s for its write lock", subject=str(index_dir)) from exc
+    except OSError as exc:
+        if exc.errno in DISK_FULL:
+            detail = f"{exc.strerror or 'no space left'}: the disk is full or a file-size limit was reached"
+        else:
+            detail = f"{exc.strerror or describe(exc)}" + (f": {exc.filename}" if exc.filename else "")
+        raise IndexWriteFailed(detail, subject=str(index_dir)) from exc
+    except sqlite3.OperationalError as exc:  # bands.sqlite: "database or disk is full", "unable to open"
+        raise IndexWriteFailed(f"bands.sqlite: {exc}", subject=str(index_dir)) from exc
+    except (IndexError_, EOFError, struct.error, zlib.error, pickle.UnpicklingError) as exc:
+        raise IndexDamaged(describe(exc), subject=str(index_dir)) from exc
 
 
 def stored_hash(article: Article, enrichment_version: str) -> str:
@@ -111,6 +147,7 @@ class Indexer:
         self.stats = RunStats()
         self._enricher: Enriches | None = None
         self._pending: list[Pending] = []
+        self._unlisted: list[Path] = []  # folders the walk could not list: their files are not gone
 
     def run(self, paths: Iterable[Path], *, remove_missing: bool = True) -> RunStats:
         """Index every file below `paths`; drop articles of files gone from named folders."""
@@ -126,25 +163,41 @@ class Indexer:
         """
         self.stats.files = len(files)
         self.progress.start(len(files), sum(files.values()))
-        for path, size in files.items():
-            result = read_file(path, max_bytes=self.max_bytes)
-            self._take(result)
-            self.progress.file_done(path, size, len(result.articles))
-            if len(self._pending) >= BATCH_ARTICLES:
-                self._flush()
-        self._flush()
-        if missing_under:
-            self._remove_missing(missing_under)
+        with index_errors(self.index_dir):
+            for path, size in files.items():
+                result = read_file(path, max_bytes=self.max_bytes)
+                self._take(result)
+                self.progress.file_done(path, size, len(result.articles))
+                if len(self._pending) >= BATCH_ARTICLES:
+                    self._flush()
+            self._flush()
+            if missing_under:
+                self._remove_missing(missing_under)
         return self.stats
 
     def _files(self, paths: list[Path]) -> dict[Path, int]:
+        """Every file to read, resolved, with its size; what the walk could not take gets its line now."""
         files: dict[Path, int] = {}
-        for path in iter_files(paths):
+        found = Found()
+        for path in iter_files(paths, found):
             try:
-                files.setdefault(path.resolve(), path.stat().st_size)
-            except OSError as exc:
-                self._error(UnreadableFile(exc.strerror or "no such file", subject=str(path)))
+                files.setdefault(path.resolve(strict=True), path.stat().st_size)
+            except (OSError, RuntimeError) as exc:  # gone since the walk; RuntimeError: a loop of links
+                detail = getattr(exc, "strerror", None) or "no such file"
+                self._error(UnreadableFile(detail, subject=str(path)))
+        self._unlisted = found.unlisted
+        named_missing = {str(p): p for p in paths if not p.exists() and not p.is_symlink()}
+        for problem in found.problems:
+            if problem.subject in named_missing and (count := self._indexed_under(named_missing[problem.subject])):
+                detail = f"no such folder: the {count} file(s) indexed from it are kept (a drive not mounted?)"
+                problem = UnreadableFile(detail, subject=problem.subject)
+            self._error(problem)
+        self.stats.not_read.update(found.not_read)
         return files
+
+    def note(self, error: ArchiveError) -> None:
+        """Count and report a problem found outside the run's own walk (the watcher's scan)."""
+        self._error(error)
 
     def _error(self, error: ArchiveError) -> None:
         if error.skipped:
@@ -159,7 +212,7 @@ class Indexer:
             self._error(error)
         if not result.articles and result.errors:
             return
-        file = str(result.path)
+        file = stored_name(result.path)
         with self.ix.searcher() as searcher:
             known = stored_hashes(searcher, file)
         seen = set()
@@ -185,8 +238,28 @@ class Indexer:
         """Write the pending articles in batches; the copies of articles a batch changed come in the next one."""
         while self._pending:
             pending, self._pending = self._pending, []
-            self._write(pending)
-            self._pending = self._promote_copies({p.article.id for p in pending if p.is_update})
+            written = self._write_isolating(pending)
+            self._pending = self._promote_copies({p.article.id for p in written if p.is_update})
+
+    def _write_isolating(self, pending: list[Pending]) -> list[Pending]:
+        """Write a batch; the ones written. An unexpected error in enriching or writing it (one article a
+        bug trips over) does not lose the others: the batch is halved and each half tried again, down to
+        the article that fails, which is reported as a failure of its own. The index's own trouble (disk
+        full, a damaged index, another writer) stops the run instead: no article would fare better."""
+        try:
+            with index_errors(self.index_dir):
+                self._write(pending)
+            return pending
+        except ArchiveError:
+            raise
+        except Exception as exc:
+            if len(pending) == 1:
+                article = pending[0].article
+                detail = f"could not be enriched or written: {describe(exc)}"
+                self._error(UnreadableFile(detail, subject=article.source))
+                return []
+            half = len(pending) // 2
+            return self._write_isolating(pending[:half]) + self._write_isolating(pending[half:])
 
     def _write(self, pending: list[Pending]) -> None:
         """Group, enrich (originals only) and write one batch, counting what it added and updated."""
@@ -228,7 +301,8 @@ class Indexer:
         promoted: list[Pending] = []
         lost: set[str] = set()
         for file, ids in wanted.items():
-            articles = read_file(Path(file), max_bytes=self.max_bytes).articles if Path(file).exists() else []
+            path = path_of(file)
+            articles = read_file(path, max_bytes=self.max_bytes).articles if path.exists() else []
             found = [a for a in articles if a.id in ids]
             promoted += [
                 Pending(article, stored_hash(article, self.enrichment_version), file, True, counted=False)
@@ -242,13 +316,40 @@ class Indexer:
         return promoted
 
     def _remove_missing(self, folders: list[Path]) -> None:
-        """Articles whose file was under a named folder and no longer exists leave the index."""
+        """Articles whose file was under a named folder and no longer exists leave the index.
+
+        Only a file the system says is not there (no such file, or its folder became a file) counts as
+        gone. One that cannot be looked at (permissions taken away, an I/O error) is kept, with a line
+        for its folder, and so is every file below a folder the walk could not list.
+        """
         if not folders:
             return
-        prefixes = tuple(str(folder.resolve()) + "/" for folder in folders)
+        prefixes = tuple(stored_name(folder.resolve()) + "/" for folder in folders)
+        unlisted = tuple(stored_name(folder.resolve()) + "/" for folder in self._unlisted)
+        files = self._indexed_files()
+        gone: list[str] = []
+        unsure: Counter[tuple[str, str]] = Counter()
+        for file in sorted(f for f in files if f.startswith(prefixes) and not f.startswith(unlisted)):
+            try:
+                os.stat(path_of(file))
+            except (FileNotFoundError, NotADirectoryError):
+                gone.append(file)
+            except OSError as exc:
+                unsure[(str(path_of(file).parent), exc.strerror or describe(exc))] += 1
+        for (folder, why), count in sorted(unsure.items()):
+            detail = f"cannot tell whether {count} indexed file(s) here still exist ({why}): their articles are kept"
+            self._error(UnreadableFile(detail, subject=folder))
+        self.remove_files(gone)
+
+    def _indexed_under(self, folder: Path) -> int:
+        """How many files the index holds from below this folder."""
+        prefix = stored_name(folder.absolute()) + "/"
+        return sum(1 for file in self._indexed_files() if file.startswith(prefix))
+
+    def _indexed_files(self) -> set[str]:
+        """Every file the index holds articles from, as stored."""
         with self.ix.searcher() as searcher:
-            files = {f.decode() if isinstance(f, bytes) else f for f in searcher.lexicon("file")}
-        self.remove_files([f for f in files if f.startswith(prefixes) and not Path(f).exists()])
+            return {f.decode() if isinstance(f, bytes) else f for f in searcher.lexicon("file")}
 
     def remove_files(self, files: Iterable[str]) -> int:
         """Drop every article read from these files (absolute paths, as stored); returns how many."""
