@@ -50,3 +50,11 @@ def printable(text: str) -> str:
     """`text` as one line a terminal shows faithfully: bytes of names that are not UTF-8 as `\\xe9`,
     control and format characters (newline, escape, bidi overrides) escaped."""
     return _UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
+
+
+def resolved(path: Path) -> Path:
+    """The path with its links resolved, or made absolute as it stands where that fails (a loop of links)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()

@@ -32,7 +32,7 @@ from archive.config import Settings
 from archive.errors import ArchiveError, IndexBusy, IndexDamaged, IndexWriteFailed, UnreadableFile
 from archive.ingest.grouping import GROUPING_VERSION, BandTable, assign_stories
 from archive.ingest.readers.formats import FileResult, Found, describe, iter_files, read_file
-from archive.names import path_of, stored_name
+from archive.names import path_of, resolved, stored_name
 from archive.store import (
     ArchiveWriter,
     article_document,
@@ -325,7 +325,7 @@ class Indexer:
         if not folders:
             return
         prefixes = tuple(stored_name(folder.resolve()) + "/" for folder in folders)
-        unlisted = tuple(stored_name(folder.resolve()) + "/" for folder in self._unlisted)
+        unlisted = tuple(stored_name(resolved(folder)) + "/" for folder in self._unlisted)
         files = self._indexed_files()
         gone: list[str] = []
         unsure: Counter[tuple[str, str]] = Counter()

@@ -15,7 +15,7 @@ from pathlib import Path
 from archive.errors import ArchiveError, UnreadableFile
 from archive.ingest.indexer import Indexer, RunStats
 from archive.ingest.readers.formats import Found, describe, iter_files
-from archive.names import stored_name
+from archive.names import resolved, stored_name
 
 Snapshot = dict[Path, tuple[int, int]]
 
@@ -78,7 +78,7 @@ def watch(
     while True:
         found = Found()
         current = scan(folders, found)
-        unlisted = [folder.resolve() for folder in found.unlisted]
+        unlisted = [resolved(folder) for folder in found.unlisted]
         current.update({p: sig for p, sig in snapshot.items() if _under(p, unlisted)})
         changes = Changes(sorted(current), []) if first else diff(snapshot, current)
         now: list[ArchiveError] = list(found.problems)

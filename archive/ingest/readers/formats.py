@@ -120,7 +120,8 @@ class Found:
         """`3 not read (2 .pdf, 1 .docx)`, or "" when every file was of a type the archive reads."""
         if not self.not_read:
             return ""
-        kinds = ", ".join(f"{count} {suffix}" for suffix, count in self.not_read.most_common())
+        counted = sorted(self.not_read.items(), key=lambda item: (-item[1], item[0]))
+        kinds = ", ".join(f"{count} {suffix}" for suffix, count in counted)
         return f"{sum(self.not_read.values())} not read ({kinds})"
 
 
