@@ -133,8 +133,9 @@ def _describe(article: dict[str, Any]) -> str:
 def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -> None:
     """Add new, update changed and skip unchanged articles from PATHS (files or folders)."""
     from archive.ingest.enrich.pipeline import ENRICHMENT_VERSION, Enricher
-    from archive.ingest.indexer import Indexer
+    from archive.ingest.indexer import WRITER_WAIT, Indexer
     from archive.ingest.indexer import Progress as Callbacks
+    from archive.store.damage import index_errors
 
     settings = Settings.from_env(index_dir=index_dir)
     columns = (
@@ -164,13 +165,14 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -
             label = "[yellow]skipped[/]" if problem.skipped else "[red]failed[/]"
             bar.console.print(label, problem.message, markup=True, highlight=False)
 
-        indexer = Indexer(
-            settings,
-            enricher_factory=lambda: Enricher(settings.spacy_model, settings.topics_file),
-            enrichment_version=ENRICHMENT_VERSION,
-            progress=Callbacks(start=start, file_done=file_done, error=error),
-        )
-        stats = indexer.run(paths, remove_missing=not keep_missing)
+        with index_errors(settings.index_dir, writing=False, lock_wait=WRITER_WAIT):
+            indexer = Indexer(
+                settings,
+                enricher_factory=lambda: Enricher(settings.spacy_model, settings.topics_file),
+                enrichment_version=ENRICHMENT_VERSION,
+                progress=Callbacks(start=start, file_done=file_done, error=error),
+            )
+            stats = indexer.run(paths, remove_missing=not keep_missing)
     elapsed = time.monotonic() - started
     err.print(f"{stats.summary()} in {elapsed:.1f}s -> {printable(str(settings.index_dir))}", highlight=False)
     if stats.failed:
@@ -185,14 +187,62 @@ def retag(index_dir: Path | None) -> None:
 
     Run it after editing topics.toml: sources are not re-read and NER does not run again.
     """
+    from archive.ingest.indexer import WRITER_WAIT
     from archive.ingest.retag import retag as retag_index
+    from archive.store.damage import index_errors
 
     settings = Settings.from_env(index_dir=index_dir)
     started = time.monotonic()
-    count = retag_index(settings)
+    with index_errors(settings.index_dir, writing=False, lock_wait=WRITER_WAIT):
+        count = retag_index(settings)
     err.print(
         f"{count} articles re-tagged in {time.monotonic() - started:.1f}s -> {settings.index_dir}", highlight=False
     )
+
+
+@main.command("check")
+@index_option
+@clean_errors
+def check_command(index_dir: Path | None) -> None:
+    """Verify the index: every segment reads through, and the columns agree with it (exit 1 if not)."""
+    from archive.store import open_index
+    from archive.store.check import check_index
+
+    settings = Settings.from_env(index_dir=index_dir)
+    shown = printable(str(settings.index_dir))
+    problems = check_index(settings.index_dir)
+    for problem in problems:
+        err.print(f"{shown}: {printable(problem)}", highlight=False)
+    if problems:
+        err.print(f"{len(problems)} problem(s); `archive rebuild --index {shown}` rebuilds it", highlight=False)
+        sys.exit(1)
+    with open_index(settings.index_dir).searcher() as searcher:
+        err.print(f"{shown}: sound, {searcher.doc_count()} documents", highlight=False)
+
+
+@main.command("rebuild")
+@index_option
+@clean_errors
+def rebuild_command(index_dir: Path | None) -> None:
+    """Rebuild a damaged index from the stored articles that still read; the damaged folder is kept beside it.
+
+    What cannot be recovered is listed: index the source folders again to bring it back.
+    """
+    from archive.store.check import rebuild_index
+    from archive.store.damage import index_errors
+
+    settings = Settings.from_env(index_dir=index_dir)
+    with index_errors(settings.index_dir):
+        rebuilt = rebuild_index(settings.index_dir)
+    for line in rebuilt.lost:
+        err.print(f"not recovered: {printable(line)}", highlight=False)
+    err.print(
+        f"{rebuilt.recovered} articles recovered ({rebuilt.copies} of them exact copies) -> "
+        f"{printable(str(settings.index_dir))}; the damaged index is kept in {printable(str(rebuilt.backup))}",
+        highlight=False,
+    )
+    if rebuilt.lost:
+        err.print("index the source folders again (`archive index PATH`) to bring back what was lost", highlight=False)
 
 
 @main.command("watch")
@@ -288,10 +338,12 @@ def search_command(
     """Search the archive (Whoosh query syntax: AND by default, "phrases", OR, NOT, field:value)."""
     from archive.search import search
     from archive.store import open_index
+    from archive.store.damage import index_errors
 
     settings = Settings.from_env(index_dir=index_dir)
     request = search_request(query, sort, date_from, date_to, filters, page)
-    result = search(open_index(settings.index_dir), request)
+    with index_errors(settings.index_dir, writing=False):
+        result = search(open_index(settings.index_dir), request)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
@@ -330,19 +382,21 @@ def export_command(
     back without NER), or CSV. With no query or filters, the whole archive: a backup or a move."""
     from archive.search.export import articles, csv_lines, rows
     from archive.store import open_index
+    from archive.store.damage import index_errors
 
     settings = Settings.from_env(index_dir=index_dir)
-    ix = open_index(settings.index_dir)
     request = search_request(query, sort, date_from, date_to, filters)
-    if fmt == "csv":
-        lines = csv_lines(rows(ix, request))
-    else:
-        lines = (json.dumps(a, ensure_ascii=False) + "\n" for a in articles(ix, request, every_version=versions))
     count = 0
-    with click.open_file(str(output) if output else "-", "w", encoding="utf-8") as out:
-        for line in lines:
-            out.write(line)
-            count += 1
+    with index_errors(settings.index_dir, writing=False):
+        ix = open_index(settings.index_dir)
+        if fmt == "csv":
+            lines = csv_lines(rows(ix, request))
+        else:
+            lines = (json.dumps(a, ensure_ascii=False) + "\n" for a in articles(ix, request, every_version=versions))
+        with click.open_file(str(output) if output else "-", "w", encoding="utf-8") as out:
+            for line in lines:
+                out.write(line)
+                count += 1
     err.print(f"{count - (fmt == 'csv')} records -> {output or 'stdout'}", highlight=False)
 
 

@@ -9,29 +9,22 @@ leaves or changes, its copies are read again from their own files and take its p
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
-import pickle
-import sqlite3
-import struct
-import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from whoosh.index import Index, LockError
-from whoosh.index import IndexError as IndexError_
+from whoosh.index import Index
 from whoosh.query import Term
 
 from archive.article import Article
 from archive.config import Settings
-from archive.errors import ArchiveError, IndexBusy, IndexDamaged, IndexWriteFailed, UnreadableFile
+from archive.errors import ArchiveError, UnreadableFile
 from archive.ingest.grouping import GROUPING_VERSION, BandTable, assign_stories
-from archive.ingest.readers.formats import FileResult, Found, describe, iter_files, read_file
+from archive.ingest.readers.formats import FileResult, Found, iter_files, read_file
 from archive.names import path_of, resolved, stored_name
 from archive.store import (
     ArchiveWriter,
@@ -42,6 +35,7 @@ from archive.store import (
     stored_hashes,
     write_documents,
 )
+from archive.store.damage import describe, index_errors
 
 BATCH_ARTICLES = 256
 WRITER_WAIT = 120.0  # seconds to wait for another writer (a watcher, a second `index`) to finish its batch
@@ -85,29 +79,6 @@ class Enriches(Protocol):
     """What the indexer needs from enrichment (kept abstract so spaCy loads only when needed)."""
 
     def enrich(self, articles: Sequence[Article]) -> list[Article]: ...
-
-
-DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
-
-
-@contextmanager
-def index_errors(index_dir: Path) -> Iterator[None]:
-    """The index's own trouble as one line naming it: a full disk (or a file-size limit), a folder it
-    cannot write, a damaged index, a writer that never let go. What was committed before stays."""
-    try:
-        yield
-    except LockError as exc:
-        raise IndexBusy(f"waited {WRITER_WAIT:.0f} s for its write lock", subject=str(index_dir)) from exc
-    except OSError as exc:
-        if exc.errno in DISK_FULL:
-            detail = f"{exc.strerror or 'no space left'}: the disk is full or a file-size limit was reached"
-        else:
-            detail = f"{exc.strerror or describe(exc)}" + (f": {exc.filename}" if exc.filename else "")
-        raise IndexWriteFailed(detail, subject=str(index_dir)) from exc
-    except sqlite3.OperationalError as exc:  # bands.sqlite: "database or disk is full", "unable to open"
-        raise IndexWriteFailed(f"bands.sqlite: {exc}", subject=str(index_dir)) from exc
-    except (IndexError_, EOFError, struct.error, zlib.error, pickle.UnpicklingError) as exc:
-        raise IndexDamaged(describe(exc), subject=str(index_dir)) from exc
 
 
 def stored_hash(article: Article, enrichment_version: str) -> str:
@@ -163,7 +134,7 @@ class Indexer:
         """
         self.stats.files = len(files)
         self.progress.start(len(files), sum(files.values()))
-        with index_errors(self.index_dir):
+        with index_errors(self.index_dir, writing=False, lock_wait=WRITER_WAIT):
             for path, size in files.items():
                 result = read_file(path, max_bytes=self.max_bytes)
                 self._take(result)
@@ -247,7 +218,7 @@ class Indexer:
         the article that fails, which is reported as a failure of its own. The index's own trouble (disk
         full, a damaged index, another writer) stops the run instead: no article would fare better."""
         try:
-            with index_errors(self.index_dir):
+            with index_errors(self.index_dir, lock_wait=WRITER_WAIT):
                 self._write(pending)
             return pending
         except ArchiveError:

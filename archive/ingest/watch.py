@@ -14,8 +14,9 @@ from pathlib import Path
 
 from archive.errors import ArchiveError, UnreadableFile
 from archive.ingest.indexer import Indexer, RunStats
-from archive.ingest.readers.formats import Found, describe, iter_files
+from archive.ingest.readers.formats import Found, iter_files
 from archive.names import resolved, stored_name
+from archive.store.damage import describe
 
 Snapshot = dict[Path, tuple[int, int]]
 

@@ -21,6 +21,7 @@ from archive.ingest.readers.decode import decode, looks_binary, read_bytes
 from archive.ingest.readers.reuters import read_reuters
 from archive.ingest.readers.wire import parse_wire_text
 from archive.names import stored_name
+from archive.store.damage import describe
 
 
 def _read_text(data: bytes, path: str) -> list[Article | ArchiveError]:
@@ -75,13 +76,6 @@ READERS: dict[str, Callable[[bytes, str], list[Article | ArchiveError]]] = {
 }
 # Formats whose reader unpacks gzip itself, member by member, so a damaged file still gives what precedes the damage.
 SELF_UNPACKING = frozenset({".warc"})
-
-
-def describe(exc: BaseException, limit: int = 200) -> str:
-    """`TypeError: message`, the message's first line cut to `limit` characters."""
-    text = (str(exc).strip().splitlines() or [""])[0]
-    text = text if len(text) <= limit else text[: limit - 1] + "…"
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 @dataclass
