@@ -36,6 +36,7 @@ def _remember_missing_columns() -> None:
 
 
 _remember_missing_columns()
+SCHEMA_WAIT = 120.0  # seconds an index run waits for another writer before adding the fields the schema gained
 
 
 def open_index(index_dir: Path, *, create: bool = False) -> index.Index:
@@ -56,7 +57,7 @@ def open_index(index_dir: Path, *, create: bool = False) -> index.Index:
         missing = [(name, field) for name, field in make_schema().items() if name not in ix.schema]
         missing = [(name, field) for name, field in missing if not name.startswith("spell_")]
         if create and missing:
-            with ArchiveWriter(ix, index_dir) as writer:
+            with ArchiveWriter(ix, index_dir, timeout=SCHEMA_WAIT) as writer:
                 for name, field in missing:
                     writer.add_field(name, field)
             ix = index.open_dir(str(index_dir))
