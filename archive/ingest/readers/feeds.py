@@ -51,6 +51,11 @@ def read_feed(data: bytes, path: str) -> list[Article | ArchiveError]:
             raise UnsupportedFormat("XML that is no RSS or Atom feed", subject=path)
         detail = str(feed.get("bozo_exception") or "no <rss>, <feed> or <rdf:RDF>")
         raise UnreadableFile(f"not an RSS or Atom feed: {detail}", subject=path)
+    error = feed.get("bozo_exception")
+    if isinstance(error, SAXParseException) and "amplification" in error.getMessage():
+        # expat refused entities that expand without bound; feedparser's loose fallback would read the
+        # feed with the entities left as text: refuse it instead
+        raise UnreadableFile("XML entities that expand without bound (a 'billion laughs'): refused", subject=path)
     damage = UnreadableFile(f"the feed ends early: {feed.bozo_exception}", subject=path) if _cut_short(feed) else None
     if not feed.entries:
         raise damage or NoArticleText("the feed has no entries", subject=path)
@@ -69,6 +74,8 @@ def read_feed(data: bytes, path: str) -> list[Article | ArchiveError]:
             items.append(exc)
             continue
         items.append(replace(article, language=language.group(0).lower()) if language else article)
+    if damage and items and isinstance(items[-1], NoArticleText):
+        items.pop()  # the entry the cut went through: the damage says it, once
     return [*items, damage] if damage else items
 
 
