@@ -6,6 +6,7 @@ Every ArchiveError becomes one clean line on stderr and a non-zero exit, never a
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from archive.config import Settings
 from archive.errors import ArchiveError
+from archive.names import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -75,22 +77,35 @@ def extract(paths: tuple[Path, ...], as_json: bool, index_dir: Path | None) -> N
     Topics come from the same terms `index` would use: <index>/topics.toml over the bundled ones.
     """
     from archive.ingest.enrich.pipeline import Enricher
-    from archive.ingest.readers.formats import iter_files, read_file
+    from archive.ingest.readers.formats import Found, iter_files, read_file
 
     settings = Settings.from_env(index_dir=index_dir)
     enricher = Enricher(settings.spacy_model, settings.topics_file)
     failed = False
-    for path in iter_files(paths):
+    found = Found()
+
+    def tell(error: ArchiveError) -> None:
+        nonlocal failed
+        failed = failed or not error.skipped
+        label = "[yellow]skipped[/]" if error.skipped else "[red]failed[/]"
+        err.print(label, error.message, markup=True, highlight=False)
+
+    for path in iter_files(paths, found):
+        while found.problems:
+            tell(found.problems.pop(0))
         result = read_file(path, max_bytes=settings.max_file_bytes)
         for error in result.errors:
-            failed = failed or not error.skipped
-            err.print("[yellow]skipped[/]" if error.skipped else "[red]failed[/]", error.message, markup=True)
+            tell(error)
         for article in enricher.enrich(result.articles):
             data = article.to_dict()
             if as_json:
                 click.echo(json.dumps(data, ensure_ascii=False))
             else:
                 click.echo(_describe(data))
+    for problem in found.problems:
+        tell(problem)
+    if found.not_read:
+        err.print(found.not_read_summary(), highlight=False)
     if failed:
         sys.exit(1)
 
@@ -100,7 +115,7 @@ def _describe(article: dict[str, Any]) -> str:
     ents = article["entities"]
     lines = [
         article["headline"] + (" (derived)" if article["headline_derived"] else ""),
-        f"  source:    {article['source']}",
+        f"  source:    {printable(article['source'])}",
         f"  byline:    {article['byline'] or '-'}   dateline: {article['dateline']['place'] or '-'}",
         f"  published: {article['published'] or '-'}",
         f"  countries: {', '.join(article['countries']) or '-'}   topics: {', '.join(article['topics']) or '-'}",
@@ -118,8 +133,9 @@ def _describe(article: dict[str, Any]) -> str:
 def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -> None:
     """Add new, update changed and skip unchanged articles from PATHS (files or folders)."""
     from archive.ingest.enrich.pipeline import ENRICHMENT_VERSION, Enricher
-    from archive.ingest.indexer import Indexer
+    from archive.ingest.indexer import WRITER_WAIT, Indexer
     from archive.ingest.indexer import Progress as Callbacks
+    from archive.store.damage import index_errors
 
     settings = Settings.from_env(index_dir=index_dir)
     columns = (
@@ -149,15 +165,16 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -
             label = "[yellow]skipped[/]" if problem.skipped else "[red]failed[/]"
             bar.console.print(label, problem.message, markup=True, highlight=False)
 
-        indexer = Indexer(
-            settings,
-            enricher_factory=lambda: Enricher(settings.spacy_model, settings.topics_file),
-            enrichment_version=ENRICHMENT_VERSION,
-            progress=Callbacks(start=start, file_done=file_done, error=error),
-        )
-        stats = indexer.run(paths, remove_missing=not keep_missing)
+        with index_errors(settings.index_dir, writing=False, lock_wait=WRITER_WAIT):
+            indexer = Indexer(
+                settings,
+                enricher_factory=lambda: Enricher(settings.spacy_model, settings.topics_file),
+                enrichment_version=ENRICHMENT_VERSION,
+                progress=Callbacks(start=start, file_done=file_done, error=error),
+            )
+            stats = indexer.run(paths, remove_missing=not keep_missing)
     elapsed = time.monotonic() - started
-    err.print(f"{stats.summary()} in {elapsed:.1f}s -> {settings.index_dir}", highlight=False)
+    err.print(f"{stats.summary()} in {elapsed:.1f}s -> {printable(str(settings.index_dir))}", highlight=False)
     if stats.failed:
         sys.exit(1)
 
@@ -170,14 +187,62 @@ def retag(index_dir: Path | None) -> None:
 
     Run it after editing topics.toml: sources are not re-read and NER does not run again.
     """
+    from archive.ingest.indexer import WRITER_WAIT
     from archive.ingest.retag import retag as retag_index
+    from archive.store.damage import index_errors
 
     settings = Settings.from_env(index_dir=index_dir)
     started = time.monotonic()
-    count = retag_index(settings)
+    with index_errors(settings.index_dir, writing=False, lock_wait=WRITER_WAIT):
+        count = retag_index(settings)
     err.print(
         f"{count} articles re-tagged in {time.monotonic() - started:.1f}s -> {settings.index_dir}", highlight=False
     )
+
+
+@main.command("check")
+@index_option
+@clean_errors
+def check_command(index_dir: Path | None) -> None:
+    """Verify the index: every segment reads through, and the columns agree with it (exit 1 if not)."""
+    from archive.store import open_index
+    from archive.store.check import check_index
+
+    settings = Settings.from_env(index_dir=index_dir)
+    shown = printable(str(settings.index_dir))
+    problems = check_index(settings.index_dir)
+    for problem in problems:
+        err.print(f"{shown}: {printable(problem)}", highlight=False)
+    if problems:
+        err.print(f"{len(problems)} problem(s); `archive rebuild --index {shown}` rebuilds it", highlight=False)
+        sys.exit(1)
+    with open_index(settings.index_dir).searcher() as searcher:
+        err.print(f"{shown}: sound, {searcher.doc_count()} documents", highlight=False)
+
+
+@main.command("rebuild")
+@index_option
+@clean_errors
+def rebuild_command(index_dir: Path | None) -> None:
+    """Rebuild a damaged index from the stored articles that still read; the damaged folder is kept beside it.
+
+    What cannot be recovered is listed: index the source folders again to bring it back.
+    """
+    from archive.ingest.rebuild import rebuild_index
+    from archive.store.damage import index_errors
+
+    settings = Settings.from_env(index_dir=index_dir)
+    with index_errors(settings.index_dir):
+        rebuilt = rebuild_index(settings.index_dir)
+    for line in rebuilt.lost:
+        err.print(f"not recovered: {printable(line)}", highlight=False)
+    err.print(
+        f"{rebuilt.recovered} articles recovered ({rebuilt.copies} of them exact copies) -> "
+        f"{printable(str(settings.index_dir))}; the damaged index is kept in {printable(str(rebuilt.backup))}",
+        highlight=False,
+    )
+    if rebuilt.lost:
+        err.print("index the source folders again (`archive index PATH`) to bring back what was lost", highlight=False)
 
 
 @main.command("watch")
@@ -214,9 +279,22 @@ def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: f
     def report(changes: Changes, stats: Any) -> None:
         err.print(f"{time.strftime('%H:%M:%S')} {stats.summary()}", highlight=False)
 
-    err.print(f"watching {', '.join(map(str, folders))} -> {settings.index_dir} (Ctrl-C stops)", highlight=False)
+    shown = ", ".join(printable(str(folder)) for folder in folders)
+    err.print(f"watching {shown} -> {printable(str(settings.index_dir))} (Ctrl-C stops)", highlight=False)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # SIGTERM (kill, systemd, a job whose SIGINT is ignored) stops as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, stop)
     try:
-        watch(list(folders), make_indexer, interval=interval, report=report, keep_missing=keep_missing)
+        watch(
+            list(folders),
+            make_indexer,
+            interval=interval,
+            report=report,
+            keep_missing=keep_missing,
+            problem=lambda problem: err.print(problem.message, highlight=False),
+        )
     except KeyboardInterrupt:
         err.print("stopped", highlight=False)
 
@@ -260,10 +338,12 @@ def search_command(
     """Search the archive (Whoosh query syntax: AND by default, "phrases", OR, NOT, field:value)."""
     from archive.search import search
     from archive.store import open_index
+    from archive.store.damage import index_errors
 
     settings = Settings.from_env(index_dir=index_dir)
     request = search_request(query, sort, date_from, date_to, filters, page)
-    result = search(open_index(settings.index_dir), request)
+    with index_errors(settings.index_dir, writing=False):
+        result = search(open_index(settings.index_dir), request)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
@@ -302,19 +382,21 @@ def export_command(
     back without NER), or CSV. With no query or filters, the whole archive: a backup or a move."""
     from archive.search.export import articles, csv_lines, rows
     from archive.store import open_index
+    from archive.store.damage import index_errors
 
     settings = Settings.from_env(index_dir=index_dir)
-    ix = open_index(settings.index_dir)
     request = search_request(query, sort, date_from, date_to, filters)
-    if fmt == "csv":
-        lines = csv_lines(rows(ix, request))
-    else:
-        lines = (json.dumps(a, ensure_ascii=False) + "\n" for a in articles(ix, request, every_version=versions))
     count = 0
-    with click.open_file(str(output) if output else "-", "w", encoding="utf-8") as out:
-        for line in lines:
-            out.write(line)
-            count += 1
+    with index_errors(settings.index_dir, writing=False):
+        ix = open_index(settings.index_dir)
+        if fmt == "csv":
+            lines = csv_lines(rows(ix, request))
+        else:
+            lines = (json.dumps(a, ensure_ascii=False) + "\n" for a in articles(ix, request, every_version=versions))
+        with click.open_file(str(output) if output else "-", "w", encoding="utf-8") as out:
+            for line in lines:
+                out.write(line)
+                count += 1
     err.print(f"{count - (fmt == 'csv')} records -> {output or 'stdout'}", highlight=False)
 
 

@@ -6,6 +6,8 @@ names the file or parameter, instead of a traceback.
 
 from __future__ import annotations
 
+from archive.names import printable
+
 
 class ArchiveError(Exception):
     """The archive could not do that."""
@@ -20,11 +22,12 @@ class ArchiveError(Exception):
 
     @property
     def message(self) -> str:
-        """`subject: docstring (detail)` — one line a user can act on."""
+        """`subject: docstring (detail)` — one line a user can act on (control characters and the bytes
+        of names that are not UTF-8 escaped, so a newline in a file name cannot break it)."""
         text = (self.__doc__ or "").strip().splitlines()[0]
         if self.detail:
             text = f"{text} ({self.detail})"
-        return f"{self.subject}: {text}" if self.subject else text
+        return printable(f"{self.subject}: {text}" if self.subject else text)
 
 
 class UnreadableFile(ArchiveError):
@@ -39,6 +42,12 @@ class UnsupportedFormat(ArchiveError):
 
 class FileTooLarge(ArchiveError):
     """file is larger than the size limit"""
+
+    skipped = True
+
+
+class NotRegularFile(ArchiveError):
+    """not a regular file: left out"""
 
     skipped = True
 
@@ -83,13 +92,25 @@ class WriteFailed(ArchiveError):
     status = 500
 
 
-class IndexDamaged(ArchiveError):
-    """the index could not be read: it looks damaged; rebuild it with `archive index` from the sources"""
-
-    status = 500
-
-
 class IndexMissing(ArchiveError):
     """no archive index here yet; run `archive index PATH` first"""
 
     status = 503
+
+
+class IndexWriteFailed(ArchiveError):
+    """could not write to the index; every batch committed before is kept"""
+
+    status = 503
+
+
+class IndexBusy(ArchiveError):
+    """another writer holds the index; try again when it has finished"""
+
+    status = 503
+
+
+class IndexDamaged(ArchiveError):
+    """the index is damaged; `archive check` says what is wrong, `archive rebuild` makes it whole again"""
+
+    status = 500

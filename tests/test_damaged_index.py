@@ -62,7 +62,7 @@ def test_a_damaged_index_is_a_clear_error_naming_it(damaged, tmp_path, caplog):
         else:
             assert response.mimetype == "text/html", url
             message = response.get_data(as_text=True)
-        assert str(damaged) in message and "damaged" in message and "archive index" in message, url
+        assert str(damaged) in message and "damaged" in message and "archive rebuild" in message, url
         assert "Traceback" not in message, url
     assert any(record.exc_info for record in caplog.records)  # the traceback is in the log
 

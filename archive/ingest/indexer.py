@@ -10,7 +10,8 @@ leaves or changes, its copies are read again from their own files and take its p
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict, deque
+import os
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ from archive.config import Settings
 from archive.errors import ArchiveError, UnreadableFile
 from archive.ingest.enrich.worker import WorkerEnricher
 from archive.ingest.grouping import GROUPING_VERSION, BandTable, assign_stories
-from archive.ingest.readers.formats import FileResult, iter_files, read_file
+from archive.ingest.readers.formats import FileResult, Found, iter_files, read_file
+from archive.names import path_of, resolved, stored_name
 from archive.store import (
     ArchiveWriter,
     article_document,
@@ -36,6 +38,7 @@ from archive.store import (
     stored_hashes,
     write_documents,
 )
+from archive.store.damage import describe, index_errors
 
 BATCH_ARTICLES = 256
 IN_FLIGHT = 1  # batches being enriched while the one before them is written
@@ -55,13 +58,17 @@ class RunStats:
     skipped: int = 0
     failed: int = 0
     errors: list[ArchiveError] = field(default_factory=list)
+    # Files below the named folders of types the archive does not read, by suffix: counted, not skipped.
+    not_read: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         """One line for the end of a run."""
-        return (
+        line = (
             f"{self.files} files: {self.indexed} indexed, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.removed} removed, {self.skipped} skipped, {self.failed} failed"
         )
+        not_read = Found(not_read=self.not_read).not_read_summary()
+        return f"{line}, {not_read}" if not_read else line
 
 
 @dataclass
@@ -117,6 +124,7 @@ class Indexer:
         self.stats = RunStats()
         self._enricher: Enriches | None = None
         self._pending: list[Pending] = []
+        self._unlisted: list[Path] = []  # folders the walk could not list: their files are not gone
         self._in_flight: deque[tuple[list[Pending], Future[list[Article]]]] = deque()
         self._worker: WorkerEnricher | None = None
         self.settings = settings
@@ -138,28 +146,44 @@ class Indexer:
         if self.settings.workers and sum(files.values()) >= WORKER_FROM_BYTES:
             self._worker = WorkerEnricher(self.settings.spacy_model, self.settings.topics_file)
         try:
-            for path, size in files.items():
-                result = read_file(path, max_bytes=self.max_bytes)
-                self._take(result)
-                self.progress.file_done(path, size, len(result.articles))
-                self._flush(everything=False)
-            self._flush()
+            with index_errors(self.index_dir, writing=False, lock_wait=WRITER_WAIT):
+                for path, size in files.items():
+                    result = read_file(path, max_bytes=self.max_bytes)
+                    self._take(result)
+                    self.progress.file_done(path, size, len(result.articles))
+                    self._flush(everything=False)
+                self._flush()
+                if missing_under:
+                    self._remove_missing(missing_under)
         finally:
             if self._worker is not None:
                 self._worker.close()
                 self._worker = None
-        if missing_under:
-            self._remove_missing(missing_under)
         return self.stats
 
     def _files(self, paths: list[Path]) -> dict[Path, int]:
+        """Every file to read, resolved, with its size; what the walk could not take gets its line now."""
         files: dict[Path, int] = {}
-        for path in iter_files(paths):
+        found = Found()
+        for path in iter_files(paths, found):
             try:
-                files.setdefault(path.resolve(), path.stat().st_size)
-            except OSError as exc:
-                self._error(UnreadableFile(exc.strerror or "no such file", subject=str(path)))
+                files.setdefault(path.resolve(strict=True), path.stat().st_size)
+            except (OSError, RuntimeError) as exc:  # gone since the walk; RuntimeError: a loop of links
+                detail = getattr(exc, "strerror", None) or "no such file"
+                self._error(UnreadableFile(detail, subject=str(path)))
+        self._unlisted = found.unlisted
+        named_missing = {str(p): p for p in paths if not p.exists() and not p.is_symlink()}
+        for problem in found.problems:
+            if problem.subject in named_missing and (count := self._indexed_under(named_missing[problem.subject])):
+                detail = f"no such folder: the {count} file(s) indexed from it are kept (a drive not mounted?)"
+                problem = UnreadableFile(detail, subject=problem.subject)
+            self._error(problem)
+        self.stats.not_read.update(found.not_read)
         return files
+
+    def note(self, error: ArchiveError) -> None:
+        """Count and report a problem found outside the run's own walk (the watcher's scan)."""
+        self._error(error)
 
     def _error(self, error: ArchiveError) -> None:
         if error.skipped:
@@ -174,7 +198,7 @@ class Indexer:
             self._error(error)
         if not result.articles and result.errors:
             return
-        file = str(result.path)
+        file = stored_name(result.path)
         known = stored_hashes(snapshot(self.ix).searcher, file)
         seen = set()
         for article in result.articles:
@@ -216,17 +240,49 @@ class Indexer:
         articles = [p.article for p in batch]
         if self._worker is not None:
             return self._worker.submit(articles)
+        done: Future[list[Article]] = Future()
+        try:
+            done.set_result(self._enrich_here(articles))
+        except Exception as exc:  # isolated when the batch is written
+            done.set_exception(exc)
+        return done
+
+    def _enrich_here(self, articles: list[Article]) -> list[Article]:
         if self._enricher is None:
             self._enricher = self.enricher_factory()
-        done: Future[list[Article]] = Future()
-        done.set_result(self._enricher.enrich(articles))
-        return done
+        return self._enricher.enrich(articles)
 
     def _write_next(self) -> None:
         batch, enriching = self._in_flight.popleft()
-        self._write(batch, enriching.result())
+        try:
+            enriched: list[Article] | None = enriching.result()
+        except Exception:  # the worker could not enrich this batch: it is done here, article by article if need be
+            enriched = None
+        written = self._write_isolating(batch, enriched)
         # The copies of articles this batch changed come in a later one.
-        self._pending += self._promote_copies({p.article.id for p in batch if p.is_update})
+        self._pending += self._promote_copies({p.article.id for p in written if p.is_update})
+
+    def _write_isolating(self, pending: list[Pending], enriched: list[Article] | None) -> list[Pending]:
+        """Write a batch; the ones written. An unexpected error in enriching or writing it (one article a
+        bug trips over) does not lose the others: the batch is halved and each half tried again, down to
+        the article that fails, which is reported as a failure of its own. The index's own trouble (disk
+        full, a damaged index, another writer) stops the run instead: no article would fare better."""
+        try:
+            with index_errors(self.index_dir, lock_wait=WRITER_WAIT):
+                if enriched is None:
+                    enriched = self._enrich_here([p.article for p in pending])
+                self._write(pending, enriched)
+            return pending
+        except ArchiveError:
+            raise
+        except Exception as exc:
+            if len(pending) == 1:
+                detail = f"could not be enriched or written: {describe(exc)}"
+                self._error(UnreadableFile(detail, subject=pending[0].article.source))
+                return []
+            half = len(pending) // 2
+            first, rest = (None, None) if enriched is None else (enriched[:half], enriched[half:])
+            return self._write_isolating(pending[:half], first) + self._write_isolating(pending[half:], rest)
 
     def _write(self, pending: list[Pending], enriched: list[Article]) -> None:
         """Group and write one batch, counting what it added and updated; exact copies keep only their own
@@ -262,7 +318,8 @@ class Indexer:
         promoted: list[Pending] = []
         lost: set[str] = set()
         for file, ids in wanted.items():
-            articles = read_file(Path(file), max_bytes=self.max_bytes).articles if Path(file).exists() else []
+            path = path_of(file)
+            articles = read_file(path, max_bytes=self.max_bytes).articles if path.exists() else []
             found = [a for a in articles if a.id in ids]
             promoted += [
                 Pending(article, stored_hash(article, self.enrichment_version), file, True, counted=False)
@@ -276,13 +333,40 @@ class Indexer:
         return promoted
 
     def _remove_missing(self, folders: list[Path]) -> None:
-        """Articles whose file was under a named folder and no longer exists leave the index."""
+        """Articles whose file was under a named folder and no longer exists leave the index.
+
+        Only a file the system says is not there (no such file, or its folder became a file) counts as
+        gone. One that cannot be looked at (permissions taken away, an I/O error) is kept, with a line
+        for its folder, and so is every file below a folder the walk could not list.
+        """
         if not folders:
             return
-        prefixes = tuple(str(folder.resolve()) + "/" for folder in folders)
+        prefixes = tuple(stored_name(folder.resolve()) + "/" for folder in folders)
+        unlisted = tuple(stored_name(resolved(folder)) + "/" for folder in self._unlisted)
+        files = self._indexed_files()
+        gone: list[str] = []
+        unsure: Counter[tuple[str, str]] = Counter()
+        for file in sorted(f for f in files if f.startswith(prefixes) and not f.startswith(unlisted)):
+            try:
+                os.stat(path_of(file))
+            except (FileNotFoundError, NotADirectoryError):
+                gone.append(file)
+            except OSError as exc:
+                unsure[(str(path_of(file).parent), exc.strerror or describe(exc))] += 1
+        for (folder, why), count in sorted(unsure.items()):
+            detail = f"cannot tell whether {count} indexed file(s) here still exist ({why}): their articles are kept"
+            self._error(UnreadableFile(detail, subject=folder))
+        self.remove_files(gone)
+
+    def _indexed_under(self, folder: Path) -> int:
+        """How many files the index holds from below this folder."""
+        prefix = stored_name(folder.absolute()) + "/"
+        return sum(1 for file in self._indexed_files() if file.startswith(prefix))
+
+    def _indexed_files(self) -> set[str]:
+        """Every file the index holds articles from, as stored."""
         with self.ix.searcher() as searcher:
-            files = {f.decode() if isinstance(f, bytes) else f for f in searcher.lexicon("file")}
-        self.remove_files([f for f in files if f.startswith(prefixes) and not Path(f).exists()])
+            return {f.decode() if isinstance(f, bytes) else f for f in searcher.lexicon("file")}
 
     def remove_files(self, files: Iterable[str]) -> int:
         """Drop every article read from these files (absolute paths, as stored); returns how many."""

@@ -10,7 +10,7 @@ from whoosh import index
 from whoosh.codec import whoosh3
 from whoosh.searching import Searcher
 
-from archive.errors import IndexMissing
+from archive.errors import IndexDamaged, IndexMissing
 from archive.store.schema import make_schema
 from archive.store.writer import ArchiveWriter
 
@@ -36,6 +36,7 @@ def _remember_missing_columns() -> None:
 
 
 _remember_missing_columns()
+SCHEMA_WAIT = 120.0  # seconds an index run waits for another writer before adding the fields the schema gained
 
 
 def open_index(index_dir: Path, *, create: bool = False) -> index.Index:
@@ -45,12 +46,18 @@ def open_index(index_dir: Path, *, create: bool = False) -> index.Index:
     to an older index works; its older articles get the new values when re-indexed.
     """
     index_dir = Path(index_dir)
+    if not index.exists_in(str(index_dir)) and (segments := segment_files(index_dir)):
+        # Segments without a table of contents: a lost TOC, not an empty folder; a new index here would
+        # hide (and its first commit delete) what the segments still hold.
+        raise IndexDamaged(
+            f"no table of contents (_MAIN_*.toc) beside {len(segments)} segment files", subject=str(index_dir)
+        )
     if index.exists_in(str(index_dir)):
         ix = index.open_dir(str(index_dir))
         missing = [(name, field) for name, field in make_schema().items() if name not in ix.schema]
         missing = [(name, field) for name, field in missing if not name.startswith("spell_")]
         if create and missing:
-            with ArchiveWriter(ix, index_dir) as writer:
+            with ArchiveWriter(ix, index_dir, timeout=SCHEMA_WAIT) as writer:
                 for name, field in missing:
                     writer.add_field(name, field)
             ix = index.open_dir(str(index_dir))
@@ -59,6 +66,13 @@ def open_index(index_dir: Path, *, create: bool = False) -> index.Index:
         raise IndexMissing(subject=str(index_dir))
     index_dir.mkdir(parents=True, exist_ok=True)
     return index.create_in(str(index_dir), make_schema())
+
+
+def segment_files(index_dir: Path) -> list[Path]:
+    """The Whoosh segment files in an index folder (`MAIN_<segment>.<kind>`), without the lock."""
+    if not Path(index_dir).is_dir():
+        return []
+    return sorted(p for p in Path(index_dir).glob("MAIN_*") if p.name != "MAIN_WRITELOCK" and p.is_file())
 
 
 def stored_hashes(searcher: Searcher, file: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ only the segments that changed, and segment columns are memory-mapped once per p
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -201,10 +202,29 @@ class Snapshots:
     def current(self) -> Snapshot:
         """This thread's searcher, brought up to the index's latest commit, and the columns that match it."""
         searcher = getattr(self._local, "searcher", None)
-        if searcher is None or not searcher.up_to_date():
+        stamp = self._stamp()
+        if searcher is None or stamp != getattr(self._local, "stamp", None):
+            if stamp[1:] != getattr(self._local, "stamp", stamp)[1:]:
+                searcher = None  # another index now stands in this folder (rebuilt, restored): reuse nothing
+                self._forget()
             searcher = self._latest(searcher)
-            self._local.searcher = searcher
+            self._local.searcher, self._local.stamp = searcher, stamp
         return Snapshot(self.ix, self.index_dir, searcher, self)
+
+    def _stamp(self) -> tuple[int, int]:
+        """The latest generation, and which file holds the value numbers: a generation alone repeats when
+        an index is made anew in the same folder (`archive rebuild`, a restored backup), the file does not."""
+        try:
+            numbers = os.stat(self.terms.path).st_ino
+        except OSError:
+            numbers = 0
+        return self.ix.latest_generation(), numbers
+
+    def _forget(self) -> None:
+        with self._lock:
+            self.terms.close()
+            self.terms = Terms(self.index_dir)
+            self._segments, self._views = {}, {}
 
     def _latest(self, previous: Searcher | None) -> Searcher:
         """A searcher over the latest commit that reuses the previous one's readers of unchanged segments.

@@ -32,12 +32,15 @@ _ZONES = {
     "ist": 5.5, "sgt": 8, "hkt": 8, "jst": 9, "aest": 10, "aedt": 11,
     "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "et": -5,
 }  # fmt: skip
-_YMD_RE = re.compile(r"\b((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b")
-_COMPACT_RE = re.compile(r"^((?:19|20)\d\d)(\d\d)(\d\d)(?:(\d\d)(\d\d)(\d\d)?)?$")
+# Years a news archive can hold: papers go back to the 1700s; a year past the next is no publication date.
+MIN_YEAR = 1700
+_YEAR = r"(?:1[7-9]|20)\d\d"
+_YMD_RE = re.compile(rf"\b({_YEAR})[-/.](\d{{1,2}})[-/.](\d{{1,2}})\b")
+_COMPACT_RE = re.compile(rf"^({_YEAR})(\d\d)(\d\d)(?:(\d\d)(\d\d)(\d\d)?)?$")
 _TIME_RE = re.compile(r"\b(\d{1,2}):(\d\d)(?::(\d\d))?(?:\.\d+)?\s*([ap]\.?m\.?)?", re.IGNORECASE)
 _OFFSET_RE = re.compile(r"\s*(?:(?:GMT|UTC)\s*)?([+-])(\d\d):?(\d\d)\b|\s*\(?([A-Za-z]{1,4})\b")
 _MONTH_RE = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\b", re.IGNORECASE)
-_YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
+_YEAR_RE = re.compile(rf"\b({_YEAR})\b")
 _DAY_RE = re.compile(r"(?<![:\d])(\d{1,2})(?:st|nd|rd|th)?\b(?!:)")
 
 
@@ -47,9 +50,14 @@ def iso_date(value: str) -> str | None:
     if not text:
         return None
     parsed = _from_iso(text) or _from_words(text)
-    if parsed is None or not 1990 <= parsed.year <= 2100:
+    if parsed is None or not plausible_year(parsed.year):
         return None
     return parsed.isoformat()
+
+
+def plausible_year(year: int) -> bool:
+    """True for a year a story can have been published in: from MIN_YEAR to next year (no year 0, no 2999)."""
+    return MIN_YEAR <= year <= date.today().year + 1
 
 
 def _from_iso(text: str) -> datetime | date | None:

@@ -13,14 +13,16 @@ clean text costs one quick regex scan (none at all when it is ASCII).
 from __future__ import annotations
 
 import codecs
+import errno
 import gzip
 import re
+import stat
 import zlib
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from archive.errors import BinaryFile, FileTooLarge, UnreadableFile
+from archive.errors import BinaryFile, FileTooLarge, NotRegularFile, UnreadableFile
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -48,8 +50,11 @@ MAX_NON_ASCII_SHARE = 0.3  # of letters; Western text stays far below, Cyrillic 
 def read_bytes(path: Path, max_bytes: int, *, gunzip: bool = True) -> bytes:
     """The file's bytes, gunzipped if it ends in `.gz` (unless `gunzip` is off), refusing what exceeds `max_bytes`."""
     try:
-        if path.stat().st_size > max_bytes:
-            raise FileTooLarge(f"{path.stat().st_size:,} bytes, limit {max_bytes:,}", subject=str(path))
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO named x.txt would block the read forever
+            raise NotRegularFile(subject=str(path))
+        if info.st_size > max_bytes:
+            raise FileTooLarge(f"{info.st_size:,} bytes, limit {max_bytes:,}", subject=str(path))
         if not gunzip or path.suffix.lower() != ".gz":
             return path.read_bytes()
         with gzip.open(path, "rb") as stream:
@@ -57,7 +62,8 @@ def read_bytes(path: Path, max_bytes: int, *, gunzip: bool = True) -> bytes:
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise UnreadableFile(f"broken gzip: {exc}", subject=str(path)) from exc
     except OSError as exc:
-        raise UnreadableFile(exc.strerror or str(exc), subject=str(path)) from exc
+        detail = "a loop of symbolic links" if exc.errno == errno.ELOOP else exc.strerror or str(exc)
+        raise UnreadableFile(detail, subject=str(path)) from exc
     if len(data) > max_bytes:
         raise FileTooLarge(f"more than {max_bytes:,} bytes unpacked", subject=str(path))
     return data

@@ -28,7 +28,7 @@ from bs4 import BeautifulSoup
 from archive.article import Article
 from archive.errors import ArchiveError, NoArticleText, UnreadableFile, UnsupportedFormat
 from archive.ingest.readers.bylines import author_names, parse_byline
-from archive.ingest.readers.dates import iso_date
+from archive.ingest.readers.dates import iso_date, plausible_year
 from archive.ingest.readers.decode import fix_mojibake
 from archive.ingest.readers.html_body import DROP_TAGS, blocks_of
 from archive.ingest.readers.wire import build_article, split_paragraphs
@@ -42,13 +42,20 @@ _TRUNCATION_MESSAGES = frozenset({"no element found", "unclosed token"})
 
 def read_feed(data: bytes, path: str) -> list[Article | ArchiveError]:
     """The entries of one RSS or Atom file; UnsupportedFormat for `.xml` that is no feed."""
+    if not data.strip():  # feedparser's result for no bytes at all lacks even `version`
+        raise NoArticleText("empty file", subject=path)
     # A stream, not bytes: feedparser would try bytes as a file name first.
     feed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
-    if not feed.version:
+    if not feed.get("version"):
         if path.lower().removesuffix(".gz").endswith(".xml"):
             raise UnsupportedFormat("XML that is no RSS or Atom feed", subject=path)
         detail = str(feed.get("bozo_exception") or "no <rss>, <feed> or <rdf:RDF>")
         raise UnreadableFile(f"not an RSS or Atom feed: {detail}", subject=path)
+    error = feed.get("bozo_exception")
+    if isinstance(error, SAXParseException) and "amplification" in error.getMessage():
+        # expat refused entities that expand without bound; feedparser's loose fallback would read the
+        # feed with the entities left as text: refuse it instead
+        raise UnreadableFile("XML entities that expand without bound (a 'billion laughs'): refused", subject=path)
     damage = UnreadableFile(f"the feed ends early: {feed.bozo_exception}", subject=path) if _cut_short(feed) else None
     if not feed.entries:
         raise damage or NoArticleText("the feed has no entries", subject=path)
@@ -67,6 +74,8 @@ def read_feed(data: bytes, path: str) -> list[Article | ArchiveError]:
             items.append(exc)
             continue
         items.append(replace(article, language=language.group(0).lower()) if language else article)
+    if damage and items and isinstance(items[-1], NoArticleText):
+        items.pop()  # the entry the cut went through: the damage says it, once
     return [*items, damage] if damage else items
 
 
@@ -134,6 +143,6 @@ def _published(entry: Any) -> str | None:
     for key in ("published", "updated"):
         if entry.get(key) and (found := iso_date(entry[key])):
             return found
-        if parsed := entry.get(f"{key}_parsed"):
+        if (parsed := entry.get(f"{key}_parsed")) and plausible_year(parsed[0]):
             return datetime(*parsed[:6], tzinfo=UTC).isoformat()
     return None

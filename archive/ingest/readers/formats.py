@@ -7,15 +7,21 @@ and a file of many articles reports each bad one by `path#item`.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.article import Article
-from archive.errors import ArchiveError, NoArticleText, UnsupportedFormat
-from archive.ingest.readers.decode import decode, read_bytes
+from archive.errors import ArchiveError, BinaryFile, NotRegularFile, UnreadableFile, UnsupportedFormat
+from archive.ingest.readers.decode import decode, looks_binary, read_bytes
 from archive.ingest.readers.reuters import read_reuters
 from archive.ingest.readers.wire import parse_wire_text
+from archive.names import stored_name
+from archive.store.damage import describe
 
 
 def _read_text(data: bytes, path: str) -> list[Article | ArchiveError]:
@@ -30,6 +36,8 @@ def _read_html(data: bytes, path: str) -> list[Article | ArchiveError]:
 
 def _read_sgml(data: bytes, path: str) -> list[Article | ArchiveError]:
     # Reuters-21578 is Latin-1 throughout; detection would guess wrong on its one 8-bit byte.
+    if looks_binary(data):
+        raise BinaryFile(subject=path)
     return list(read_reuters(data.decode("latin-1"), path))
 
 
@@ -92,22 +100,115 @@ def is_supported(path: Path) -> bool:
     return format_suffix(path) in READERS
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named on the command line, and the supported files below named directories, sorted."""
+@dataclass
+class Found:
+    """What a walk met besides the files it yields: a line each for what it could not take, and a count by
+    suffix of the files of types the archive does not read (not an error: a folder holds PDFs)."""
+
+    problems: list[ArchiveError] = field(default_factory=list)
+    not_read: Counter[str] = field(default_factory=Counter)
+    # Folders (named, or below one) that could not be listed: what they hold is unknown, not gone.
+    unlisted: list[Path] = field(default_factory=list)
+
+    def not_read_summary(self) -> str:
+        """`3 not read (2 .pdf, 1 .docx)`, or "" when every file was of a type the archive reads."""
+        if not self.not_read:
+            return ""
+        counted = sorted(self.not_read.items(), key=lambda item: (-item[1], item[0]))
+        kinds = ", ".join(f"{count} {suffix}" for suffix, count in counted)
+        return f"{sum(self.not_read.values())} not read ({kinds})"
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device")):
+        if test(mode):
+            return name
+    return "a block device" if stat.S_ISBLK(mode) else "not a file"
+
+
+def _suffix_shown(path: Path) -> str:
+    suffix = format_suffix(path)
+    if not suffix:
+        return "without suffix"
+    return suffix + ".gz" if path.suffix.lower() == ".gz" and suffix != ".gz" else suffix
+
+
+def iter_files(paths: Iterable[Path], found: Found | None = None) -> Iterator[Path]:
+    """Files named on the command line, and the supported files below named directories, sorted.
+
+    Nothing is opened: FIFOs, sockets and devices (a FIFO named `x.txt` would block a read forever),
+    broken links, link loops and folders that cannot be listed each go to `found.problems` (when given)
+    with a line; files of other types below a folder are counted in `found.not_read`. Links to files
+    are followed, links to folders are not (no loops); hidden files and folders are passed over.
+    """
+    found = found if found is not None else Found()
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and is_supported(child):
-                    yield child
-        else:
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            found.problems.append(_stat_error(path, exc))
+            found.unlisted.append(path)
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _walk(path, found)
+        elif stat.S_ISREG(mode):
             yield path
+        else:
+            found.problems.append(NotRegularFile(_kind(mode), subject=str(path)))
+
+
+def _stat_error(path: Path, exc: OSError) -> ArchiveError:
+    if exc.errno == errno.ELOOP:
+        return UnreadableFile("a loop of symbolic links", subject=str(path))
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return NotRegularFile("a symbolic link to nothing", subject=str(path))
+    return UnreadableFile(exc.strerror or str(exc), subject=str(path))
+
+
+def _walk(folder: Path, found: Found) -> Iterator[Path]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        found.problems.append(UnreadableFile(f"cannot list this folder: {exc.strerror or exc}", subject=str(folder)))
+        found.unlisted.append(folder)
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(path, found)
+                continue
+            mode = entry.stat().st_mode  # follows a link to a file
+        except OSError as exc:
+            if is_supported(path):
+                found.problems.append(_stat_error(path, exc))
+            else:
+                found.not_read[_suffix_shown(path)] += 1
+            continue
+        if stat.S_ISDIR(mode):
+            found.problems.append(NotRegularFile("a link to a folder: not followed", subject=str(path)))
+        elif not is_supported(path):
+            found.not_read[_suffix_shown(path)] += 1
+        elif stat.S_ISREG(mode):
+            yield path
+        else:
+            found.problems.append(NotRegularFile(_kind(mode), subject=str(path)))
 
 
 def read_file(path: Path, *, max_bytes: int) -> FileResult:
-    """Parse one file into articles; every failure becomes an error naming the file."""
+    """Parse one file into articles; every failure becomes an error naming the file.
+
+    The name articles carry (`path#item`) is the resolved path as `stored_name` writes it. A reader that
+    fails in a way no reader expects is a failure of this file, with the exception named; never a crash.
+    """
     result = FileResult(path)
-    name = str(path.resolve()) if path.exists() else str(path)
+    try:
+        name = stored_name(path.resolve(strict=True))
+    except (OSError, RuntimeError):  # gone, or a loop of links: read_bytes says which
+        name = stored_name(path)
     suffix = format_suffix(path)
     reader = READERS.get(suffix)
     try:
@@ -118,8 +219,11 @@ def read_file(path: Path, *, max_bytes: int) -> FileResult:
         exc.subject = exc.subject or name
         result.errors.append(exc)
         return result
-    except (ValueError, LookupError, RecursionError) as exc:  # a parser choking on malformed input
-        result.errors.append(NoArticleText(f"{type(exc).__name__}: {exc}", subject=name))
+    except RecursionError:  # markup nested too deep for the parser
+        result.errors.append(UnreadableFile("nested too deeply to parse", subject=name))
+        return result
+    except Exception as exc:  # a parser choking on malformed input, or a bug: this file fails, the run goes on
+        result.errors.append(UnreadableFile(f"the reader failed: {describe(exc)}", subject=name))
         return result
     for item in items:
         (result.errors if isinstance(item, ArchiveError) else result.articles).append(item)  # type: ignore[arg-type]

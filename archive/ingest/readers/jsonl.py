@@ -30,7 +30,7 @@ from typing import Any
 from archive.article import Article
 from archive.errors import ArchiveError, NoArticleText, UnreadableFile
 from archive.ingest.readers.bylines import author_names, parse_byline
-from archive.ingest.readers.dates import iso_date
+from archive.ingest.readers.dates import iso_date, plausible_year
 from archive.ingest.readers.decode import fix_mojibake
 from archive.ingest.readers.feeds import BLOCK_MARKUP, text_paragraphs
 from archive.ingest.readers.wire import build_article
@@ -144,7 +144,8 @@ def _published(value: Any) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = value / 1000 if value > MILLISECONDS_FROM else value
         try:
-            return datetime.fromtimestamp(seconds, tz=UTC).isoformat()
+            stamp = datetime.fromtimestamp(seconds, tz=UTC)
         except (OverflowError, OSError, ValueError):
             return None
+        return stamp.isoformat() if plausible_year(stamp.year) else None
     return None

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from archive.article import Article, Dateline
-from archive.errors import NoArticleText
+from archive.errors import ArchiveError, NoArticleText, UnreadableFile, UnsupportedFormat
 from archive.ingest.readers.bylines import parse_byline
 from archive.ingest.readers.dates import MONTH_WORD
 from archive.ingest.readers.wire import build_article, normalise_place, split_paragraphs, strip_sign_off
 
-_STORY = re.compile(r"<REUTERS\b(?P<attrs>[^>]*)>(?P<inner>.*?)</REUTERS>", re.S)
+# Stories are cut at their tags by a linear scan, not one lazy regex: a file of unclosed `<REUTERS>`
+# (a truncated copy, garbage) made `<REUTERS ...>(.*?)</REUTERS>` rescan the rest from every opening.
+_STORY_TAG = re.compile(r"<REUTERS\b(?P<attrs>[^>]*)>|</REUTERS>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REUTERS_DATELINE = re.compile(
     r"^(?P<place>[^,]+?)\s*,\s*(?:(?P<region>[^,]+?)\s*,\s*)?"
@@ -44,11 +46,32 @@ class ReutersStory:
     orgs: tuple[str, ...]
 
 
-def iter_stories(sgml: str) -> Iterator[ReutersStory]:
-    """Every story in one Reuters-21578 file, in order."""
-    for match in _STORY.finditer(sgml):
-        inner = match["inner"]
-        attrs = dict(re.findall(r'(\w+)="([^"]*)"', match["attrs"]))
+def _story_parts(sgml: str) -> Iterator[tuple[str, str, bool]]:
+    """(attributes, inner text, closed) of each `<REUTERS>` element in order; one not closed before the
+    next opening (or the end) is cut there and comes with `closed` False."""
+    opened: re.Match[str] | None = None
+    for tag in _STORY_TAG.finditer(sgml):
+        if tag.group(0) == "</REUTERS>":
+            if opened is not None:
+                yield opened["attrs"], sgml[opened.end() : tag.start()], True
+            opened = None
+            continue
+        if opened is not None:
+            yield opened["attrs"], sgml[opened.end() : tag.start()], False
+        opened = tag
+    if opened is not None:
+        yield opened["attrs"], sgml[opened.end() :], False
+
+
+def iter_stories(sgml: str, *, unclosed: list[str] | None = None) -> Iterator[ReutersStory]:
+    """Every story in one Reuters-21578 file, in order; the NEWIDs of stories never closed go to `unclosed`
+    (when given) instead."""
+    for attr_text, inner, closed in _story_parts(sgml):
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', attr_text))
+        if not closed:
+            if unclosed is not None:
+                unclosed.append(attrs.get("NEWID", "?"))
+            continue
         text_type = re.search(r'<TEXT(?:\s+TYPE="(\w+)")?', inner)
         yield ReutersStory(
             newid=attrs.get("NEWID", ""),
@@ -65,14 +88,25 @@ def iter_stories(sgml: str) -> Iterator[ReutersStory]:
         )
 
 
-def read_reuters(sgml: str, path: str) -> Iterator[Article | NoArticleText]:
-    """Articles from one file; a story with no text yields its error so the run can report it."""
-    for story in iter_stories(sgml):
+def read_reuters(sgml: str, path: str) -> Iterator[Article | ArchiveError]:
+    """Articles from one file; a story with no text yields its error so the run can report it, and a file
+    with no story, or with stories never closed (cut short), yields one error that says so."""
+    unclosed: list[str] = []
+    stories = 0
+    for story in iter_stories(sgml, unclosed=unclosed):
+        stories += 1
         source = f"{path}#{story.newid}"
         try:
             yield story_to_article(story, source)
         except NoArticleText as exc:
             yield exc
+    if unclosed:
+        shown = ", ".join(unclosed[:3]) + (f" and {len(unclosed) - 3} more" if len(unclosed) > 3 else "")
+        yield UnreadableFile(f"{len(unclosed)} <REUTERS> not closed (NEWID {shown}): cut short?", subject=path)
+    elif not stories and not sgml.strip():
+        yield NoArticleText("empty file", subject=path)
+    elif not stories:
+        yield UnsupportedFormat("SGML with no <REUTERS> story: not Reuters-21578", subject=path)
 
 
 def story_to_article(story: ReutersStory, source: str) -> Article:
@@ -130,21 +164,48 @@ def parse_date(value: str | None) -> str | None:
     return None
 
 
+# Element look-ups by str.find, linear however many openings lack a closing (a lazy regex tries each).
+def _spans(text: str, tag: str, start: int = 0) -> Iterator[tuple[int, int, int, int]]:
+    """(open start, content start, content end, close end) of each `<tag>...</tag>` from `start`, in order."""
+    opening, closing = f"<{tag}>", f"</{tag}>"
+    while (begin := text.find(opening, start)) >= 0:
+        end = text.find(closing, begin + len(opening))
+        if end < 0:
+            return
+        yield begin, begin + len(opening), end, end + len(closing)
+        start = end + len(closing)
+
+
+def _raw_element(inner: str, tag: str) -> str | None:
+    span = next(_spans(inner, tag), None)
+    return inner[span[1] : span[2]] if span else None
+
+
 def _element(inner: str, tag: str) -> str:
-    match = re.search(rf"<{tag}>(.*?)</{tag}>", inner, re.S)
-    return _clean(match.group(1)) if match else ""
+    raw = _raw_element(inner, tag)
+    return _clean(raw) if raw is not None else ""
 
 
 def _categories(inner: str, tag: str) -> tuple[str, ...]:
-    match = re.search(rf"<{tag}>(.*?)</{tag}>", inner, re.S)
-    return tuple(re.findall(r"<D>(.*?)</D>", match.group(1))) if match else ()
+    raw = _raw_element(inner, tag)
+    return tuple(raw[a:b] for _, a, b, _ in _spans(raw, "D")) if raw is not None else ()
 
 
 def _unproc_text(inner: str) -> str:
-    match = re.search(r"<TEXT[^>]*>(.*?)</TEXT>", inner, re.S)
-    if not match:
+    opening = re.search(r"<TEXT[^>]*>", inner)
+    if not opening:
         return ""
-    return _clean(re.sub(r"<(TITLE|DATELINE|AUTHOR)>.*?</\1>", "", match.group(1), flags=re.S))
+    end = inner.find("</TEXT>", opening.end())
+    if end < 0:
+        return ""
+    text = inner[opening.end() : end]
+    for tag in ("TITLE", "DATELINE", "AUTHOR"):
+        kept, done = [], 0
+        for begin, _, _, close_end in _spans(text, tag):
+            kept.append(text[done:begin])
+            done = close_end
+        text = "".join(kept) + text[done:]
+    return _clean(text)
 
 
 def _clean(text: str) -> str:

@@ -1,0 +1,142 @@
+"""Writers wait for each other: `archive retag` and `archive index` while `archive watch` is writing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from archive.search import SearchRequest, search
+from archive.store import open_index
+from tests.helpers import ROOT
+
+STORY = "Story {i}\n\nThe {word} board met on Monday and agreed that pier number {i} would be rebuilt this year.\n"
+
+
+def total(index_dir: Path, q: str) -> int:
+    try:
+        return search(open_index(index_dir), SearchRequest(q=q))["total"]
+    except Exception:  # not made yet
+        return -1
+
+
+def wait_for(condition, seconds: float = 120) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_retag_and_index_wait_for_a_busy_watcher(tmp_path: Path):
+    folder, other, index_dir, log = tmp_path / "news", tmp_path / "more", tmp_path / "index", tmp_path / "watch.log"
+    folder.mkdir()
+    other.mkdir()
+    (folder / "first.txt").write_text(STORY.format(i=0, word="harbour"))
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
+    with log.open("w") as out:
+        watcher = subprocess.Popen(
+            [sys.executable, "-m", "archive", "watch", str(folder), "--index", str(index_dir), "--interval", "0.1"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    try:
+        assert wait_for(lambda: total(index_dir, "harbour") == 1), log.read_text()
+        for i in range(1, 120):  # keep the watcher committing batch after batch
+            (folder / f"s{i}.txt").write_text(STORY.format(i=i, word="harbour"))
+        for i in range(20):
+            (other / f"o{i}.txt").write_text(STORY.format(i=i, word="estuary"))
+        runs = []
+        for _ in range(3):
+            runs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "archive", "retag", "--index", str(index_dir)],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    env=env,
+                )
+            )
+        runs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "archive", "index", "--index", str(index_dir), str(other)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env=env,
+            )
+        )
+        outputs = []
+        for run in runs:
+            try:
+                outputs.append((run.wait(timeout=300), run.communicate()[0]))
+            finally:
+                if run.poll() is None:
+                    run.kill()
+                    run.wait()
+        for status, output in outputs:
+            assert status == 0 and "LockError" not in output and "Traceback" not in output, output
+        assert wait_for(lambda: total(index_dir, "harbour") == 120), log.read_text()
+        assert total(index_dir, "estuary") == 20
+    finally:
+        watcher.send_signal(signal.SIGTERM)
+        try:
+            watcher.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            watcher.kill()
+            watcher.wait()
+    assert "Traceback" not in log.read_text() and "LockError" not in log.read_text(), log.read_text()
+
+
+def held_lock_then(index_dir: Path, args: list[str], hold: float = 3.0) -> subprocess.CompletedProcess:
+    """Run `archive ARGS` while this process holds the index's write lock for `hold` seconds."""
+    ix = open_index(index_dir)
+    writer = ix.writer()  # the lock, as a watcher mid-batch holds it
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.Popen(
+        [sys.executable, "-m", "archive", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    try:
+        time.sleep(hold)
+        assert run.poll() is None, run.communicate()[0]  # still waiting, not failed
+    finally:
+        writer.cancel()
+    try:
+        output = run.communicate(timeout=300)[0]
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    return subprocess.CompletedProcess(args, run.returncode, output)
+
+
+def test_retag_waits_for_a_held_lock(tmp_path: Path):
+    folder, index_dir = tmp_path / "news", tmp_path / "index"
+    folder.mkdir()
+    (folder / "a.txt").write_text(STORY.format(i=1, word="harbour"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "archive", "index", "--index", str(index_dir), str(folder)], env=env)
+    done = held_lock_then(index_dir, ["retag", "--index", str(index_dir)])
+    assert done.returncode == 0 and "1 articles re-tagged" in done.stdout, done.stdout
+
+
+def test_an_older_index_gains_its_new_fields_after_waiting_for_the_lock(tmp_path: Path):
+    from whoosh import index as whoosh_index
+
+    from archive.store.schema import make_schema
+
+    folder, index_dir = tmp_path / "news", tmp_path / "index"
+    folder.mkdir()
+    (folder / "a.txt").write_text(STORY.format(i=1, word="harbour"))
+    index_dir.mkdir()
+    older = make_schema()
+    older.remove("copy_of")  # an index made before the schema had this field
+    whoosh_index.create_in(str(index_dir), older)
+    done = held_lock_then(index_dir, ["index", "--index", str(index_dir), str(folder)])
+    assert done.returncode == 0 and "1 indexed" in done.stdout, done.stdout
+    assert "LockError" not in done.stdout and "copy_of" in open_index(index_dir).schema
