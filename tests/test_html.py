@@ -301,3 +301,23 @@ def test_nbc_story_metadata(pages) -> None:
     assert article.authors == ("Scott Gordon",)
     assert article.published == "2019-11-18T16:07:38-06:00"
     assert "Share" not in article.body.split("\n\n")
+
+
+def test_an_xhtml_page_with_an_xml_declaration_reads_without_a_parser_warning(tmp_path):
+    import warnings
+
+    from archive.ingest.readers.formats import read_file
+
+    page = tmp_path / "x.html"
+    page.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+        "<title>Harbour reopens</title></head><body><article><h1>Harbour reopens</h1><p>The city harbour "
+        "reopened on Monday after a week of repairs to the sea wall, the port authority said, and the first "
+        "ferries sailed at dawn.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = read_file(page, max_bytes=2**20)
+    assert [a.headline for a in result.articles] == ["Harbour reopens"]
+    assert not [w for w in caught if "bs4" in (w.filename or "") or "XML" in str(w.message)]
