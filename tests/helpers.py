@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,28 @@ def csrf_token(client, page: str = "/search") -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, f"no CSRF token in {page}"
     return match.group(1)
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 120) -> bool:
+    """Poll `condition` until it holds (errors count as not yet: an index may not exist while a watcher starts)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return True
+        except Exception:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def total(index_dir: Path, q: str) -> int:
+    """How many stories a search finds (-1 while there is no index yet)."""
+    from archive.errors import IndexMissing
+    from archive.search import SearchRequest, search
+    from archive.store import open_index
+
+    try:
+        return search(open_index(index_dir), SearchRequest(q=q))["total"]
+    except IndexMissing:
+        return -1

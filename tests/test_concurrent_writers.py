@@ -9,27 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-from archive.search import SearchRequest, search
 from archive.store import open_index
-from tests.helpers import ROOT
+from tests.helpers import ROOT, total, wait_for
 
 STORY = "Story {i}\n\nThe {word} board met on Monday and agreed that pier number {i} would be rebuilt this year.\n"
-
-
-def total(index_dir: Path, q: str) -> int:
-    try:
-        return search(open_index(index_dir), SearchRequest(q=q))["total"]
-    except Exception:  # not made yet
-        return -1
-
-
-def wait_for(condition, seconds: float = 120) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_retag_and_index_wait_for_a_busy_watcher(tmp_path: Path):

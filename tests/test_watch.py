@@ -7,29 +7,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from archive.ingest.watch import diff, scan
-from archive.search import SearchRequest, search
-from archive.store import open_index
 from archive.web import create_app
-from tests.helpers import SEED
+from tests.helpers import SEED, total, wait_for
 
 STORY = "LONDON (Reuters) - British officials said on {day} that {word} talks would resume.\n"
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return True
-        except Exception:  # the index may not exist yet while the watcher starts
-            pass
-        time.sleep(0.3)
-    return False
 
 
 def stop(watcher: subprocess.Popen) -> str:
@@ -43,10 +27,6 @@ def stop(watcher: subprocess.Popen) -> str:
         output, _ = watcher.communicate()
         raise AssertionError(f"the watcher did not stop on SIGTERM:\n{output}") from None
     return output
-
-
-def total(index_dir: Path, q: str) -> int:
-    return search(open_index(index_dir), SearchRequest(q=q))["total"]
 
 
 def test_scan_and_diff_see_new_changed_and_removed(tmp_path: Path):

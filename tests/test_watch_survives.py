@@ -9,27 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from archive.search import SearchRequest, search
-from archive.store import open_index
-from tests.helpers import ROOT
+from tests.helpers import ROOT, total, wait_for
 
 STORY = "{word} news\n\nThe harbour board met on Monday and agreed that the {word} pier would be rebuilt this year.\n"
-
-
-def total(index_dir: Path, q: str) -> int:
-    try:
-        return search(open_index(index_dir), SearchRequest(q=q))["total"]
-    except Exception:  # not made yet
-        return -1
-
-
-def wait_for(condition, seconds: float = 90) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.3)
-    return False
 
 
 def test_the_watcher_tells_each_bad_file_once_and_keeps_watching(tmp_path: Path):
