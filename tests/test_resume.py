@@ -16,6 +16,7 @@ from archive.cli import main
 from archive.errors import IndexMissing
 from archive.ingest.readers.formats import read_file
 from archive.store import open_index
+from archive.store.check import check_index
 from tests.helpers import need_corpora
 
 
@@ -52,6 +53,7 @@ def test_kill_9_mid_run_then_resume(tmp_path: Path):
     process.wait()
 
     partial = stored_ids(index_dir)  # the index still opens
+    assert check_index(index_dir) == []  # and its columns say what its segments say
     assert 0 < len(partial) < len(expected)
     assert len(partial) == len(set(partial))
 
@@ -59,5 +61,6 @@ def test_kill_9_mid_run_then_resume(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert f"{len(partial)} unchanged" in result.output
     final = stored_ids(index_dir)
+    assert check_index(index_dir) == []
     assert len(final) == len(set(final)) == len(expected)
     assert set(final) == expected
