@@ -8,7 +8,7 @@ INDEX ?= index
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install index serve lint bench model clean
+.PHONY: run test install index serve lint bench bench-scale model clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ bench: install
 	$(BIN)/python bench/bench_countries.py
 	$(BIN)/python bench/bench_extraction.py
 	$(BIN)/python bench/bench_duplicates.py
+
+# The archive beside tantivy at growing sizes (hours at 1M articles: the ingest is Whoosh's).
+SCALE_STEPS ?= 100000,300000,1000000
+comma := ,
+bench-scale: install
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	PYTHONPATH=. $(BIN)/python bench/bench_scale.py --articles $(lastword $(subst $(comma), ,$(SCALE_STEPS))) --steps $(SCALE_STEPS)
 
 # Rebuild the bundled NER pipeline from the spaCy 2 teacher (an hour or more; not part of the tests).
 model: install
