@@ -9,6 +9,7 @@ The postings read are kept (`Postings`) so scoring (archive.search.scoring) read
 
 from __future__ import annotations
 
+import pickle
 import time
 from functools import reduce
 from typing import Any
@@ -35,11 +36,20 @@ class Postings:
     def __init__(self, reader: Any) -> None:
         self.reader = reader
         self.deadline = time.monotonic() + WORK_SECONDS
-        self._read: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
+        self._read: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray, list[bytes]]] = {}
         self._expanded: dict[query.Query, list[bytes]] = {}
         self._words = 0
 
     def of(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, term weights) of one term."""
+        ids, weights, _ = self._term(fieldname, text)
+        return ids, weights
+
+    def values(self, fieldname: str, text: str | bytes) -> list[bytes]:
+        """The term's encoded posting values (positions, characters), in document order."""
+        return self._term(fieldname, text)[2]
+
+    def _term(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
         if isinstance(text, str):
             text = self.reader.schema[fieldname].to_bytes(text)
         key = (fieldname, text)
@@ -71,8 +81,8 @@ class Postings:
             raise BadQuery(f"took longer than {WORK_SECONDS:g} s; narrow it (fewer wildcards, more words)", subject="q")
 
 
-def _read(reader: Any, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
-    ids, weights = [], []
+def _read(reader: Any, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
+    ids, weights, values = [], [], []
     for leaf, offset in reader.leaf_readers():
         if (fieldname, text) not in leaf:
             continue
@@ -81,17 +91,19 @@ def _read(reader: Any, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndar
             while matcher.is_active():
                 if matcher._data is None:  # one block: (delta-coded ids, weights, values), as Whoosh wrote it
                     matcher._read_data()
-                block_ids, block_weights = matcher._data[0], matcher._data[1]
+                block_ids, block_weights, block_values = matcher._data
                 ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)) + offset)
                 weights.append(_weights(block_weights, len(block_ids)))
+                values.extend(block_values if isinstance(block_values, tuple | list) else [b""] * len(block_ids))
                 matcher._next_block()
         else:  # a few postings kept inline with the term
-            pairs = _pairs(matcher)
-            ids.append(np.array([d for d, _ in pairs], dtype=np.int64) + offset)
-            weights.append(np.array([w for _, w in pairs], dtype=np.float64))
+            triples = _postings(matcher)
+            ids.append(np.array([d for d, _, _ in triples], dtype=np.int64) + offset)
+            weights.append(np.array([w for _, w, _ in triples], dtype=np.float64))
+            values.extend(v for _, _, v in triples)
     if not ids:
-        return EMPTY, NO_WEIGHTS
-    return np.concatenate(ids), np.concatenate(weights)
+        return EMPTY, NO_WEIGHTS, []
+    return np.concatenate(ids), np.concatenate(weights), values
 
 
 def _weights(stored: Any, count: int) -> np.ndarray:
@@ -103,10 +115,10 @@ def _weights(stored: Any, count: int) -> np.ndarray:
     return np.asarray(stored, dtype=np.float64)
 
 
-def _pairs(matcher: Any) -> list[tuple[int, float]]:
+def _postings(matcher: Any) -> list[tuple[int, float, bytes]]:
     out = []
     while matcher.is_active():
-        out.append((matcher.id(), matcher.weight()))
+        out.append((matcher.id(), matcher.weight(), matcher.value() or b""))
         matcher.next()
     return out
 
@@ -134,10 +146,49 @@ def matching(q: query.Query, searcher: Any, size: int, postings: Postings | None
     if isinstance(q, query.Not):
         everything = np.arange(size, dtype=np.int64)
         return np.setdiff1d(everything, matching(q.query, searcher, size, postings), assume_unique=True)
+    if isinstance(q, query.Phrase) and q.words:
+        return phrase_docs(q, postings)
     if isinstance(q, query.MultiTerm):  # prefixes, wildcards, fuzzy terms: the terms they expand to
         parts = [postings.of(q.fieldname, word)[0] for word in postings.expand(q)]
         return np.unique(np.concatenate(parts)) if parts else EMPTY
     return _whoosh(q, searcher)
+
+
+def phrase_docs(q: query.Phrase, postings: Postings) -> np.ndarray:
+    """Documents where the phrase's words stand in order, each within `slop` positions of the one before
+    (Whoosh's rule): the documents holding every word found with numpy, positions checked only there."""
+    fieldname, words, slop = q.fieldname, q.words, max(1, q.slop)
+    found = [postings.of(fieldname, word)[0] for word in words]
+    candidates = reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), sorted(found, key=len))
+    if len(words) == 1 or not len(candidates):
+        return candidates
+    places = [np.searchsorted(ids, candidates) for ids in found]
+    encoded = [postings.values(fieldname, word) for word in words]
+    keep = []
+    for n, docnum in enumerate(candidates.tolist()):
+        reached = set(_positions(encoded[0][places[0][n]]))
+        for i in range(1, len(words)):
+            positions = _positions(encoded[i][places[i][n]])
+            reached = {p for p in positions if any(1 <= p - q <= slop for q in reached)}
+            if not reached:
+                break
+        if reached:
+            keep.append(docnum)
+        if n % 1024 == 1023:
+            postings.check()
+    return np.array(keep, dtype=np.int64)
+
+
+def _positions(value: bytes) -> list[int]:
+    """Token positions from an encoded Positions or Characters posting value (Whoosh's format)."""
+    if not value:
+        return []
+    codes = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+    out, position = [], 0
+    for code in codes:
+        position += code[0] if isinstance(code, tuple) else code
+        out.append(position)
+    return out
 
 
 def _whoosh(q: query.Query, searcher: Any) -> np.ndarray:
