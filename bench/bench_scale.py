@@ -724,7 +724,30 @@ def plan(args: argparse.Namespace) -> tuple[list[int], int]:
     return steps, per_file
 
 
+def serve_only(args: argparse.Namespace) -> int:
+    """The serving phase again over what the last run left under --work."""
+    work = args.work.resolve()
+    index_dir, tantivy_dir, export = work / "index", work / "tantivy", work / "export.jsonl"
+    if not (index_dir.is_dir() and tantivy_dir.is_dir() and export.is_file()):
+        print(f"nothing to serve under {work}: run the benchmark first")
+        return 1
+    with export.open(encoding="utf-8") as records:
+        articles = sum(1 for _ in records)
+    print(f"\n== {articles:,} articles (serving only, {work})")
+    step: dict[str, Any] = {"articles": articles}
+    try:
+        step["serving"] = serve_step(index_dir, tantivy_dir, export, args, work / "logs")
+    except StepFailed as exc:
+        step["error"] = str(exc)
+    summarise(step)
+    report_step(step)
+    (work / "results-serving.json").write_text(json.dumps(step, indent=1))
+    return 1 if step.get("error") else 0
+
+
 def run_steps(args: argparse.Namespace) -> int:
+    if args.serve_only:
+        return serve_only(args)
     steps, per_file = plan(args)
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -813,6 +836,12 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=6 * 3600, help="seconds allowed to each phase of a step")
     parser.add_argument("--query-timeout", type=float, default=600, help="seconds allowed to one request")
     parser.add_argument("--tantivy-threads", type=int, default=1, help="tantivy indexing threads")
+    parser.add_argument(
+        "--serve-only",
+        action="store_true",
+        help="only the serving phase, on the index, export and tantivy index a run left in --work "
+        "(to re-measure queries after a search change)",
+    )
     args = parser.parse_args()
     if not (REUTERS.is_dir() and any(REUTERS.glob("reut2-0*.sgm")) and SCALE_TOOL.is_file()):
         print(f"skipped: needs Reuters-21578 under {REUTERS} and {SCALE_TOOL}")

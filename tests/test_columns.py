@@ -100,3 +100,19 @@ def test_search_opens_an_index_without_columns_and_builds_them_once(tmp_path: Pa
     assert search(ix, SearchRequest(filters={"country": ("FR",)}))["total"] == 1
     assert len(list(columns_dir(index_dir).glob("*.cols"))) >= 1
     assert check_index(index_dir) == []
+
+
+def test_a_commit_removes_only_the_columns_of_segments_it_merged_away(tmp_path: Path):
+    folder, index_dir = tmp_path / "news", tmp_path / "index"
+    folder.mkdir()
+    for n in range(3):
+        write_story(folder, n)
+        run_index(index_dir, folder)
+    # As if another writer had just saved the columns of the segment it is committing, after this one let go.
+    other = columns_dir(index_dir) / "MAIN_anotherwriter.cols"
+    other.write_bytes(b"")
+    for n in range(3, 12):  # commits that merge
+        write_story(folder, n)
+        run_index(index_dir, folder)
+    assert other.exists()
+    assert check_index(index_dir) == []

@@ -335,10 +335,7 @@ def build_from_postings(reader: Any, terms: Terms) -> SegmentColumns:
     return SegmentColumns.from_rows(rows_from_postings(reader), terms)
 
 
-def clean(index_dir: Path, live_segments: Iterable[str]) -> None:
-    """Remove column files of segments the index no longer has (merged away)."""
-    folder = columns_dir(index_dir)
-    keep = {f"{s}{SUFFIX}" for s in live_segments}
-    for path in folder.glob(f"*{SUFFIX}"):
-        if path.name not in keep:
-            path.unlink(missing_ok=True)
+def remove_columns(index_dir: Path, segment_ids: Iterable[str]) -> None:
+    """Remove the column files of segments the index no longer has (merged away)."""
+    for segment_id in segment_ids:
+        segment_path(index_dir, segment_id).unlink(missing_ok=True)

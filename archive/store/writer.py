@@ -20,7 +20,7 @@ from whoosh.index import Index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from archive.store.columns import Row, SegmentColumns, Terms, build_from_postings, clean, segment_path
+from archive.store.columns import Row, SegmentColumns, Terms, build_from_postings, remove_columns, segment_path
 
 MERGE_FACTOR = 8  # this many segments of one size tier are merged into one of the next
 MAX_MERGE_DOCS = 400_000  # segments past this size are never merged again: a merge must stay seconds, not hours
@@ -105,7 +105,7 @@ class ArchiveWriter:
         self.writer.add_field(name, field)
 
     def commit(self) -> None:
-        kept: list[Any] = []
+        merged_away: list[str] = []
 
         def merge(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
             planned = merge_plan(segments)
@@ -124,16 +124,17 @@ class ArchiveWriter:
             self.terms.commit()  # before the segment that uses the numbers
             if merged.size:
                 merged.save(segment_path(self.index_dir, writer.newsegment.segment_id()))
-                kept.append(writer.newsegment.segment_id())
             remaining = [s for s in segments if s not in planned]
-            kept.extend(s.segment_id() for s in remaining)
+            merged_away.extend(s.segment_id() for s in planned)
             return remaining
 
         try:
             self.writer.commit(mergetype=merge)
         finally:
             self.terms.close()
-        clean(self.index_dir, kept)
+        # Exactly the merged-away segments' files: a glob of everything not in this commit would also take
+        # the file another writer has just written for its segment, once this one has let go of the lock.
+        remove_columns(self.index_dir, merged_away)
 
     def cancel(self) -> None:
         try:
