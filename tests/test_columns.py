@@ -116,3 +116,30 @@ def test_a_commit_removes_only_the_columns_of_segments_it_merged_away(tmp_path: 
         run_index(index_dir, folder)
     assert other.exists()
     assert check_index(index_dir) == []
+
+
+def test_numbers_a_failed_commit_gave_out_are_never_used(tmp_path: Path, monkeypatch):
+    """A commit that fails after numbering new facet values, before saving them, must not leave those
+    numbers to the next one (the writer's dictionary is kept for the process between batches)."""
+    from archive.store import writer as writer_module
+
+    folder, index_dir = tmp_path / "news", tmp_path / "index"
+    folder.mkdir()
+    write_story(folder, 0)
+    run_index(index_dir, folder)
+    write_story(folder, 1)  # Tokyo: new country and place values, numbered, then the commit fails
+
+    def fail(parts):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(writer_module.SegmentColumns, "concat", staticmethod(fail))
+    assert CliRunner().invoke(main, ["index", "--index", str(index_dir), str(folder)]).exit_code != 0
+    monkeypatch.undo()
+    for n in range(2, 5):  # other new values first, then the failed article again
+        write_story(folder, n)
+    run_index(index_dir, folder)
+    assert check_index(index_dir) == []
+    result = search(open_index(index_dir), SearchRequest(expand=frozenset({"country"})))
+    assert result["facets"]["country"] == dict(
+        sorted(stored_country_counts(index_dir).items(), key=lambda kv: (-kv[1], kv[0]))
+    )

@@ -111,6 +111,7 @@ class Terms:
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, int, str]] = []
+        self._identity: int | None = None  # the dictionary file's inode when its names were read
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
@@ -168,9 +169,17 @@ class Terms:
             return out
 
     def begin(self) -> None:
-        """Start a writer's session: forget what other writers may have added since this one last looked."""
+        """Start a writer's session (under the index's lock): read on what other writers added since this
+        one last looked, or start over when the dictionary file is another one (an index made anew)."""
         with self._lock:
-            self._pending = []
+            unsaved, self._pending = bool(self._pending), []
+            try:
+                identity = os.stat(self.path).st_ino
+            except OSError:
+                identity = None
+            if identity != self._identity or unsaved:  # unsaved: numbers a failed commit gave out, never saved
+                self.close()
+                self._names, self._ids, self._identity = {}, {}, identity
             for facet in list(self._names):
                 self._load(facet)
 
@@ -297,6 +306,20 @@ class SegmentColumns:
             else:
                 arrays[name] = np.memmap(path, dtype=np.dtype(dtype), mode="r", offset=start + offset, shape=(count,))
         return cls(arrays)
+
+
+_writers: dict[Path, Terms] = {}
+_writers_lock = threading.Lock()
+
+
+def writer_terms(index_dir: Path) -> Terms:
+    """The dictionary a process's writers share for one index, so each batch reads on from where the last
+    stopped instead of reading every name again (hundreds of thousands of them in a large archive)."""
+    key = Path(index_dir).absolute()
+    with _writers_lock:
+        if key not in _writers:
+            _writers[key] = Terms(key)
+        return _writers[key]
 
 
 def segment_path(index_dir: Path, segment_id: str) -> Path:

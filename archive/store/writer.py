@@ -20,7 +20,15 @@ from whoosh.index import Index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from archive.store.columns import Row, SegmentColumns, Terms, build_from_postings, remove_columns, segment_path
+from archive.store.columns import (
+    Row,
+    SegmentColumns,
+    Terms,
+    build_from_postings,
+    remove_columns,
+    segment_path,
+    writer_terms,
+)
 
 MERGE_FACTOR = 8  # this many segments of one size tier are merged into one of the next
 MAX_MERGE_DOCS = 400_000  # segments past this size are never merged again: a merge must stay seconds, not hours
@@ -87,7 +95,7 @@ class ArchiveWriter:
     def __init__(self, ix: Index, index_dir: Path, *, timeout: float = 0.0) -> None:
         self.index_dir = Path(index_dir)
         self.writer: SegmentWriter = ix.writer(timeout=timeout, compound=False)
-        self.terms = Terms(self.index_dir)
+        self.terms = writer_terms(self.index_dir)
         self.terms.begin()  # under the lock: see what another writer added since
         self.rows: list[Row] = []
 
@@ -128,19 +136,13 @@ class ArchiveWriter:
             merged_away.extend(s.segment_id() for s in planned)
             return remaining
 
-        try:
-            self.writer.commit(mergetype=merge)
-        finally:
-            self.terms.close()
+        self.writer.commit(mergetype=merge)
         # Exactly the merged-away segments' files: a glob of everything not in this commit would also take
         # the file another writer has just written for its segment, once this one has let go of the lock.
         remove_columns(self.index_dir, merged_away)
 
     def cancel(self) -> None:
-        try:
-            self.writer.cancel()
-        finally:
-            self.terms.close()
+        self.writer.cancel()
 
     def __enter__(self) -> ArchiveWriter:
         return self
