@@ -14,6 +14,7 @@ shared by all segments, so counting a facet is one `np.bincount`. A segment with
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -98,7 +99,11 @@ def story_key(group: str) -> int:
 
 
 class Terms:
-    """Facet value <-> number, per facet, in SQLite (WAL: the writer adds while readers read).
+    """Facet value <-> number, per facet, in SQLite.
+
+    A rollback journal, not WAL: additions are a few rows a batch, so readers wait milliseconds at
+    most, and the database file alone always holds every number (a copied folder is a whole archive;
+    with WAL a writer process that stays open keeps them in the side file).
 
     Only a writer holding the index lock adds values, and it commits them before the segment
     that uses them, so a reader never meets a number it cannot name.
@@ -117,7 +122,8 @@ class Terms:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, check_same_thread=False, timeout=60, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
+            with contextlib.suppress(sqlite3.OperationalError):  # another connection may hold it
+                db.execute("PRAGMA journal_mode=DELETE")
             db.execute("CREATE TABLE IF NOT EXISTS terms (facet TEXT, id INTEGER, value TEXT, PRIMARY KEY (facet, id))")
             self._db = db
         return self._db
