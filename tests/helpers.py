@@ -6,7 +6,11 @@ Test modules import from here, never from one another (nor from conftest, which 
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -119,3 +123,37 @@ def total(index_dir: Path, q: str) -> int:
         return search(open_index(index_dir), SearchRequest(q=q))["total"]
     except IndexMissing:
         return -1
+
+
+def start_watcher(folder: Path, index_dir: Path, log: Path, interval: float) -> subprocess.Popen:
+    """`archive watch` as a real process writing to `log`, with SIGINT ignored as under `make test &`."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
+    with log.open("w") as out:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "archive",
+                "watch",
+                str(folder),
+                "--index",
+                str(index_dir),
+                "--interval",
+                str(interval),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        )
+
+
+def stop_watcher(watcher: subprocess.Popen) -> int:
+    """SIGTERM and its exit status; a watcher that does not stop is killed, so no test leaves one behind."""
+    watcher.send_signal(signal.SIGTERM)
+    try:
+        return watcher.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        watcher.kill()
+        watcher.wait()
+        raise AssertionError("the watcher did not stop on SIGTERM") from None

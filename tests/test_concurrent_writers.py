@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from archive.store import open_index
-from tests.helpers import ROOT, total, wait_for
+from tests.helpers import ROOT, start_watcher, stop_watcher, total, wait_for
 
 STORY = "Story {i}\n\nThe {word} board met on Monday and agreed that pier number {i} would be rebuilt this year.\n"
 
@@ -21,13 +20,7 @@ def test_retag_and_index_wait_for_a_busy_watcher(tmp_path: Path):
     other.mkdir()
     (folder / "first.txt").write_text(STORY.format(i=0, word="harbour"))
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
-    with log.open("w") as out:
-        watcher = subprocess.Popen(
-            [sys.executable, "-m", "archive", "watch", str(folder), "--index", str(index_dir), "--interval", "0.1"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
+    watcher = start_watcher(folder, index_dir, log, 0.1)
     try:
         assert wait_for(lambda: total(index_dir, "harbour") == 1), log.read_text()
         for i in range(1, 120):  # keep the watcher committing batch after batch
@@ -67,12 +60,7 @@ def test_retag_and_index_wait_for_a_busy_watcher(tmp_path: Path):
         assert wait_for(lambda: total(index_dir, "harbour") == 120), log.read_text()
         assert total(index_dir, "estuary") == 20
     finally:
-        watcher.send_signal(signal.SIGTERM)
-        try:
-            watcher.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            watcher.kill()
-            watcher.wait()
+        stop_watcher(watcher)
     assert "Traceback" not in log.read_text() and "LockError" not in log.read_text(), log.read_text()
 
 

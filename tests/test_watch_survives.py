@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from tests.helpers import ROOT, total, wait_for
+from tests.helpers import start_watcher, stop_watcher, total, wait_for
 
 STORY = "{word} news\n\nThe harbour board met on Monday and agreed that the {word} pier would be rebuilt this year.\n"
 
@@ -18,15 +15,7 @@ def test_the_watcher_tells_each_bad_file_once_and_keeps_watching(tmp_path: Path)
     folder, index_dir, log = tmp_path / "news", tmp_path / "index", tmp_path / "watch.log"
     folder.mkdir()
     (folder / "first.txt").write_text(STORY.format(word="quokka"))
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
-    with log.open("w") as out:
-        watcher = subprocess.Popen(
-            [sys.executable, "-m", "archive", "watch", str(folder), "--index", str(index_dir), "--interval", "0.3"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # as `make test &` runs it
-        )
+    watcher = start_watcher(folder, index_dir, log, 0.3)
     try:
         assert wait_for(lambda: total(index_dir, "quokka") == 1), log.read_text()
         (folder / "empty.rss").write_bytes(b"")
@@ -42,13 +31,7 @@ def test_the_watcher_tells_each_bad_file_once_and_keeps_watching(tmp_path: Path)
         (folder / "later.txt").write_text(STORY.format(word="numbat"))
         assert wait_for(lambda: total(index_dir, "numbat") == 1), log.read_text()  # still watching
     finally:
-        watcher.send_signal(signal.SIGTERM)
-        try:
-            watcher.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            watcher.kill()
-            watcher.wait()
-            raise AssertionError("the watcher did not stop on SIGTERM") from None
+        stop_watcher(watcher)
     output = log.read_text()
     assert watcher.returncode == 0 and output.rstrip().endswith("stopped"), output
     assert "Traceback" not in output
