@@ -129,10 +129,10 @@ def test_numbers_a_failed_commit_gave_out_are_never_used(tmp_path: Path, monkeyp
     run_index(index_dir, folder)
     write_story(folder, 1)  # Tokyo: new country and place values, numbered, then the commit fails
 
-    def fail(parts):
+    def fail(columns, path):
         raise RuntimeError("the disk went away")
 
-    monkeypatch.setattr(writer_module.SegmentColumns, "concat", staticmethod(fail))
+    monkeypatch.setattr(writer_module.SegmentColumns, "save", fail)  # after numbering, before saving
     assert CliRunner().invoke(main, ["index", "--index", str(index_dir), str(folder)]).exit_code != 0
     monkeypatch.undo()
     for n in range(2, 5):  # other new values first, then the failed article again

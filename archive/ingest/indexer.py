@@ -1,8 +1,11 @@
 """An indexing run: files in, articles enriched and written, a tally out.
 
 Unchanged articles (same content hash) are skipped before enrichment, so a re-run
-over a large folder costs a read and a hash, not an NER pass. Each batch is
-committed on its own, so a run that is killed keeps what it had finished.
+over a large folder costs a read and a hash, not an NER pass. Articles are enriched in
+batches and committed in windows of several batches (one Whoosh segment each: Whoosh's
+cost is per term and segment, so larger segments write far fewer term blocks and merge
+less often), at least every COMMIT_SECONDS, so a run that is killed keeps what it had
+finished but the last seconds.
 Exact copies of an article are stored once and skip enrichment; when an original
 leaves or changes, its copies are read again from their own files and take its place.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
@@ -40,7 +44,9 @@ from archive.store import (
 )
 from archive.store.damage import describe, index_errors
 
-BATCH_ARTICLES = 256
+BATCH_ARTICLES = 256  # articles enriched together (one NER call; the worker's unit of work)
+COMMIT_ARTICLES = 4096  # at most this many articles in one commit: memory stays bounded by it, not the archive
+COMMIT_SECONDS = 15.0  # a window open this long is committed, so a watcher's web app sees new work soon
 IN_FLIGHT = 1  # batches being enriched while the one before them is written
 WORKER_FROM_BYTES = 4 * 2**20  # smaller runs finish before a second process has loaded spaCy
 WRITER_WAIT = 120.0  # seconds to wait for another writer (a watcher, a second `index`) to finish its batch
@@ -126,6 +132,9 @@ class Indexer:
         self._pending: list[Pending] = []
         self._unlisted: list[Path] = []  # folders the walk could not list: their files are not gone
         self._in_flight: deque[tuple[list[Pending], Future[list[Article]]]] = deque()
+        # Enriched (or, where the worker failed, not yet enriched) articles waiting for the next commit.
+        self._window: list[tuple[Pending, Article | None]] = []
+        self._window_opened = 0.0
         self._worker: WorkerEnricher | None = None
         self.settings = settings
 
@@ -221,7 +230,7 @@ class Indexer:
 
     def _flush(self, *, everything: bool = True) -> None:
         """Hand full batches to enrichment and write the enriched ones in order; with `everything`,
-        the last partial batch too, and wait until all are written.
+        the last partial batch too, and commit all that waits.
 
         With a worker process, one batch is enriched there while the batch before it is written.
         """
@@ -231,10 +240,14 @@ class Indexer:
                 self._in_flight.append((batch, self._enrich_later(batch)))
                 while len(self._in_flight) > IN_FLIGHT:
                     self._write_next()
-            if not everything or not (self._in_flight or self._pending):
+            if not everything:
                 return
             if self._in_flight:
                 self._write_next()
+            elif self._window:
+                self._commit_window()
+            elif not self._pending:
+                return
 
     def _enrich_later(self, batch: list[Pending]) -> Future[list[Article]]:
         articles = [p.article for p in batch]
@@ -253,36 +266,49 @@ class Indexer:
         return self._enricher.enrich(articles)
 
     def _write_next(self) -> None:
+        """Move the oldest enriched batch into the commit window; commit the window when it is full or old."""
         batch, enriching = self._in_flight.popleft()
         try:
-            enriched: list[Article] | None = enriching.result()
+            enriched: list[Article | None] = list(enriching.result())
         except Exception:  # the worker could not enrich this batch: it is done here, article by article if need be
-            enriched = None
-        written = self._write_isolating(batch, enriched)
-        # The copies of articles this batch changed come in a later one.
+            enriched = [None] * len(batch)
+        if not self._window:
+            self._window_opened = time.monotonic()
+        self._window += zip(batch, enriched, strict=True)
+        if len(self._window) >= COMMIT_ARTICLES or time.monotonic() - self._window_opened >= COMMIT_SECONDS:
+            self._commit_window()
+
+    def _commit_window(self) -> None:
+        window, self._window = self._window, []
+        written = self._write_isolating(window)
+        # The copies of articles this window changed come in a later one.
         self._pending += self._promote_copies({p.article.id for p in written if p.is_update})
 
-    def _write_isolating(self, pending: list[Pending], enriched: list[Article] | None) -> list[Pending]:
-        """Write a batch; the ones written. An unexpected error in enriching or writing it (one article a
-        bug trips over) does not lose the others: the batch is halved and each half tried again, down to
+    def _write_isolating(self, window: list[tuple[Pending, Article | None]]) -> list[Pending]:
+        """Write a window; the ones written. An unexpected error in enriching or writing it (one article a
+        bug trips over) does not lose the others: the window is halved and each half tried again, down to
         the article that fails, which is reported as a failure of its own. The index's own trouble (disk
         full, a damaged index, another writer) stops the run instead: no article would fare better."""
+        pending = [p for p, _ in window]
         try:
             with index_errors(self.index_dir, lock_wait=WRITER_WAIT):
-                if enriched is None:
-                    enriched = self._enrich_here([p.article for p in pending])
-                self._write(pending, enriched)
+                self._write(pending, self._enriched(window))
             return pending
         except ArchiveError:
             raise
         except Exception as exc:
-            if len(pending) == 1:
+            if len(window) == 1:
                 detail = f"could not be enriched or written: {describe(exc)}"
                 self._error(UnreadableFile(detail, subject=pending[0].article.source))
                 return []
-            half = len(pending) // 2
-            first, rest = (None, None) if enriched is None else (enriched[:half], enriched[half:])
-            return self._write_isolating(pending[:half], first) + self._write_isolating(pending[half:], rest)
+            half = len(window) // 2
+            return self._write_isolating(window[:half]) + self._write_isolating(window[half:])
+
+    def _enriched(self, window: list[tuple[Pending, Article | None]]) -> list[Article]:
+        """The window's articles enriched: those the worker could not do are enriched here, together."""
+        missing = [p.article for p, article in window if article is None]
+        done = iter(self._enrich_here(missing) if missing else [])
+        return [article if article is not None else next(done) for _, article in window]
 
     def _write(self, pending: list[Pending], enriched: list[Article]) -> None:
         """Group and write one batch, counting what it added and updated; exact copies keep only their own

@@ -1,9 +1,11 @@
-"""Writing to the index: one Whoosh writer whose every commit also writes the new segment's columns.
+"""Writing to the index: every commit writes one new segment and its columns, and merges in tiers.
 
-Merges are ours too (`merge_plan`): segments of similar size are merged in tiers, so each article
-is rewritten a few times over the archive's life instead of at every commit, and the columns of a
-merged segment are the merged segments' columns cut to their live documents, in the order Whoosh
-copies them (new documents first, then each merged segment's live documents).
+Whoosh's writer keeps the lock, the deletions and the table of contents; the segments themselves
+are written by archive.store.segments (the same W3 files, built a term at a time instead of a
+posting at a time). Merges are ours too (`merge_plan`): segments of similar size are merged in
+tiers, so each article is rewritten a few times over the archive's life instead of at every
+commit, and the columns of a merged segment are the merged segments' columns cut to their live
+documents, in the order the merge copies them.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from archive.store.columns import (
     segment_path,
     writer_terms,
 )
+from archive.store.segments import SegmentBuilder, merge_segments
 
 MERGE_FACTOR = 8  # this many segments of one size tier are merged into one of the next
 MAX_MERGE_DOCS = 400_000  # segments past this size are never merged again: a merge must stay seconds, not hours
@@ -95,45 +98,80 @@ class ArchiveWriter:
     def __init__(self, ix: Index, index_dir: Path, *, timeout: float = 0.0) -> None:
         self.index_dir = Path(index_dir)
         self.writer: SegmentWriter = ix.writer(timeout=timeout, compound=False)
+        self.schema = self.writer.schema
+        self.builder = SegmentBuilder(self.writer.storage, self.schema, self.writer.indexname)
         self.terms = writer_terms(self.index_dir)
         self.terms.begin()  # under the lock: see what another writer added since
         self.rows: list[Row] = []
+        self._unique = [name for name in self.schema.names() if self.schema[name].unique]
+        self._added: dict[tuple[str, str], int] = {}  # (unique field, value) -> number in the new segment
+        self._replaced: set[int] = set()  # documents of the new segment that a later one in it replaced
+        self._searcher: Any = None
 
     def update_document(self, **document: Any) -> None:
-        self.writer.update_document(**document)
+        """Add a document, replacing any with the same unique field values (its id), here or committed."""
+        for name in self._unique:
+            value = document.get(name)
+            if value is None:
+                continue
+            self.writer.delete_by_term(name, value, searcher=self._deleting())
+            earlier = self._added.get((name, value))
+            if earlier is not None:
+                self._replaced.add(earlier)
+            self._added[(name, value)] = self.builder.docnum
+        self.builder.add(document)
         self.rows.append(Row.from_document(document))
 
+    def _deleting(self) -> Any:
+        if self._searcher is None:
+            self._searcher = self.writer.searcher()
+        return self._searcher
+
     def delete_by_term(self, fieldname: str, text: str) -> int:
-        return self.writer.delete_by_term(fieldname, text)
+        return self.writer.delete_by_term(fieldname, text, searcher=self._deleting())
 
     def delete_by_query(self, q: Any) -> int:
-        return self.writer.delete_by_query(q)
+        return self.writer.delete_by_query(q, searcher=self._deleting())
 
     def add_field(self, name: str, field: Any) -> None:
         self.writer.add_field(name, field)
+        self.schema = self.writer.schema
+        self.builder = SegmentBuilder(self.writer.storage, self.schema, self.writer.indexname)
 
     def commit(self) -> None:
+        self._close_searcher()
+        new = self.builder.finish()
+        if new is not None:
+            for docnum in self._replaced:
+                new.delete_document(docnum)
         merged_away: list[str] = []
 
         def merge(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-            planned = merge_plan(segments)
-            parts = [SegmentColumns.from_rows(self.rows, self.terms)]
-            for segment in planned:
-                reader = SegmentReader(writer.storage, writer.schema, segment)
-                try:
-                    columns = segment_columns(self.index_dir, segment, reader, self.terms)
-                    writer.add_reader(reader)
-                    parts.append(columns.take(~deleted_mask(segment)))
-                finally:
-                    reader.close()
-            merged = SegmentColumns.concat(parts)
-            if merged.size != writer.docnum - writer.docbase:
-                raise RuntimeError(f"columns out of step: {merged.size} rows for {writer.docnum} documents")
-            self.terms.commit()  # before the segment that uses the numbers
-            if merged.size:
-                merged.save(segment_path(self.index_dir, writer.newsegment.segment_id()))
-            remaining = [s for s in segments if s not in planned]
-            merged_away.extend(s.segment_id() for s in planned)
+            current = list(segments)
+            if new is not None:
+                SegmentColumns.from_rows(self.rows, self.terms).save(segment_path(self.index_dir, new.segment_id()))
+                current.append(new)
+            planned = merge_plan(current)
+            remaining = [s for s in current if s not in planned]
+            if planned:
+                parts = []
+                for segment in planned:
+                    reader = SegmentReader(writer.storage, self.schema, segment)
+                    try:
+                        columns = segment_columns(self.index_dir, segment, reader, self.terms)
+                        parts.append(columns.take(~deleted_mask(segment)))
+                    finally:
+                        reader.close()
+                columns = SegmentColumns.concat(parts)
+                merged = merge_segments(writer.storage, self.schema, writer.indexname, planned)
+                size = merged.doc_count_all() if merged is not None else 0
+                if columns.size != size:
+                    raise RuntimeError(f"columns out of step: {columns.size} rows for {size} documents")
+                if merged is not None:
+                    columns.save(segment_path(self.index_dir, merged.segment_id()))
+                    remaining.append(merged)
+                merged_away.extend(s.segment_id() for s in planned)
+            self.terms.commit()  # before the table of contents that uses the numbers
             return remaining
 
         self.writer.commit(mergetype=merge)
@@ -141,7 +179,13 @@ class ArchiveWriter:
         # the file another writer has just written for its segment, once this one has let go of the lock.
         remove_columns(self.index_dir, merged_away)
 
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
     def cancel(self) -> None:
+        self._close_searcher()
         self.writer.cancel()
 
     def __enter__(self) -> ArchiveWriter:
