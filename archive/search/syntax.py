@@ -97,6 +97,8 @@ class _Parser:
         self.at = 0
         self.notices: list[str] = []
         self.lowered: list[_Token] = []
+        self.ignored: list[_Token] = []  # operators and brackets left out, which a suggestion leaves out too
+        self.closing = ""  # the quote or brackets a suggestion closes at its end
 
     def peek(self, ahead: int = 0) -> _Token | None:
         return self.tokens[self.at + ahead] if self.at + ahead < len(self.tokens) else None
@@ -105,6 +107,10 @@ class _Parser:
         token = self.tokens[self.at]
         self.at += 1
         return token
+
+    def ignore(self, token: _Token, message: str) -> None:
+        self.ignored.append(token)
+        self.note(message)
 
     def note(self, message: str) -> None:
         if message not in self.notices:
@@ -121,15 +127,14 @@ class _Parser:
             if token.kind == "close":
                 if depth:
                     break
-                self.take()
-                self.note("the “)” with no “(” before it was ignored")
+                self.ignore(self.take(), "the “)” with no “(” before it was ignored")
                 continue
             if token.kind == "op" and token.text in ("AND", "OR"):
                 self.take()
                 if not parts:
-                    self.note(f"the {token.text} with nothing before it was ignored")
+                    self.ignore(token, f"the {token.text} with nothing before it was ignored")
                 elif not self.operand_at(0) and not self._op_at(0, "NOT"):
-                    self.note(self._dangling(token.text))
+                    self.ignore(token, self._dangling(token.text))
                 continue
             part = self.any_of(depth, default_field)
             if part is not None:
@@ -154,7 +159,7 @@ class _Parser:
         while self._op_at(0, "OR"):
             operator = self.take()
             if not self.operand_at(0) and not self._op_at(0, "NOT"):
-                self.note(self._dangling(operator.text))
+                self.ignore(operator, self._dangling(operator.text))
                 break
             parts.append(self.unary(depth, default_field))
         return _joined("any", [p for p in parts if p is not None])
@@ -166,7 +171,7 @@ class _Parser:
         self.take()
         if token.kind == "op":  # NOT
             if not self.operand_at(0) and not self._op_at(0, "NOT"):
-                self.note(self._dangling("NOT"))
+                self.ignore(token, self._dangling("NOT"))
                 return None
             inner = self.unary(depth, default_field)
             return Node("not", (inner,)) if inner is not None else None
@@ -176,6 +181,7 @@ class _Parser:
             if self.peek() is not None and self.peek().kind == "close":  # type: ignore[union-attr]
                 self.take()
             else:
+                self.closing += ")"
                 self.note("the “(” that was never closed was closed at the end")
             if inner is None:
                 if self.tokens[self.at - 1].kind == "close" and self.tokens[self.at - 2] is token:
@@ -193,6 +199,7 @@ class _Parser:
         if token.kind == "quote":
             words = token.inner
             if not token.closed:
+                self.closing = '"' + self.closing
                 self.note("the quote that was never closed was closed at the end")
             if not words.strip():
                 self.note("the empty quotes were ignored")
@@ -223,10 +230,11 @@ def read(text: str) -> Reading:
     parser = _Parser(text)
     tree = parser.all_of(0, None)
     operator_reading = None
-    if parser.lowered:
+    if parser.lowered:  # the query as typed with the words as operators, and with the mends made
+        changes = [(t, t.text.upper()) for t in parser.lowered] + [(t, "") for t in parser.ignored]
         out, last = [], 0
-        for token in parser.lowered:
-            out += [text[last : token.start], token.text.upper()]
+        for token, replacement in sorted(changes, key=lambda change: change[0].start):
+            out += [text[last : token.start], replacement]
             last = token.end
-        operator_reading = "".join([*out, text[last:]])
+        operator_reading = " ".join("".join([*out, text[last:]]).split()) + parser.closing
     return Reading(tree, parser.notices, operator_reading)
