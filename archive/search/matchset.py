@@ -265,13 +265,53 @@ def typed_phrase_docs(q: TypedPhrase, searcher: Any, postings: Postings) -> np.n
         matches = phrase_matches(at, q.near, first=not any(verify))
         if matches and any(verify):
             text = searcher.stored_fields(docnum).get(fieldname) or ""
-            forms = {t.pos: t.text for t in analyzer(text, positions=True, no_morph=True)}
-            matches = [m for m in matches if all(any(forms.get(p) == v for p in m) for v in verify if v)]
+            matches = [m for m in matches if _typed_at(m, text, verify, chars, encoded, places, n, analyzer)]
         if matches:
             keep.append(docnum)
         if n % 256 == 255:
             postings.check()
     return np.array(keep, dtype=np.int64)
+
+
+def _typed_at(
+    match: tuple[int, ...],
+    text: str,
+    verify: list[str | None],
+    chars: bool,
+    encoded: list,
+    places: list,
+    n: int,
+    analyzer: Any,
+) -> bool:
+    """Whether the stored text has each form to verify at one of the match's positions: read at the
+    occurrence's own characters where the field keeps them, else by analysing the (short) field again."""
+    if chars:
+        for i, form in enumerate(verify):
+            if form and not any(
+                _folded(text[start:end], analyzer) == form
+                for position, start, end in _characters(encoded[i][places[i][n]])
+                if position in match
+            ):
+                return False
+        return True
+    forms = {t.pos: t.text for t in analyzer(text, positions=True, no_morph=True)}
+    return all(any(forms.get(p) == form for p in match) for form in verify if form)
+
+
+def _folded(word: str, analyzer: Any) -> str:
+    return next((t.text for t in analyzer(word, no_morph=True, removestops=False)), "")
+
+
+def _characters(value: bytes) -> list[tuple[int, int, int]]:
+    """(position, startchar, endchar) of each occurrence in a Characters posting value."""
+    codes = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+    out, position, end = [], 0, 0
+    for code in codes:
+        position += code[0]
+        start = code[1] + end
+        end = start + code[2]
+        out.append((position, start, end))
+    return out
 
 
 def occurrences(value: bytes, exact: str | None = None) -> list[int]:

@@ -10,6 +10,7 @@ starting so). Only values the archive holds are returned.
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass, field
 
 from archive.display import country_codes, country_name, name_key, topic_label, topic_labels
@@ -27,7 +28,7 @@ class _Words:
     keys: list[list[str]] = field(default_factory=list)
 
 
-_cache: dict[tuple[int, str], _Words] = {}
+_cache: weakref.WeakKeyDictionary[Terms, dict[str, _Words]] = weakref.WeakKeyDictionary()  # gone with its Terms
 _lock = threading.Lock()
 
 
@@ -35,7 +36,7 @@ def _words(terms: Terms, facet: str) -> tuple[list[str], _Words]:
     """The facet's values and their word index, brought up to date (values are only ever added)."""
     names = terms.names(facet)
     with _lock:
-        index = _cache.setdefault((id(terms), facet), _Words())
+        index = _cache.setdefault(terms, {}).setdefault(facet, _Words())
         for number in range(index.count, len(names)):
             key = name_key(names[number]).split()
             index.keys.append(key)
