@@ -348,14 +348,81 @@ def search_command(
         click.echo(json.dumps(result, ensure_ascii=False))
         return
     from archive.display import country_name
+    from archive.facets import publisher
 
-    click.echo(f"{result['total']} articles (page {result['page']} of {result['pages']})")
+    for notice in result["notices"]:
+        click.echo(f"note: {notice}")
+    if result["suggestion"]:
+        click.echo(f"did you mean: {result['suggestion']}")
+    if result["operators"]:
+        click.echo(f"search for {result['operators']} instead? (archive search {json.dumps(result['operators'])})")
+    click.echo(f"{result['total']} stories (page {result['page']} of {result['pages']})")
     for hit in result["hits"]:
         date = (hit["published"] or "undated")[:10]
-        click.echo(f"\n{hit['headline']}\n  {date}  {', '.join(hit['countries'])}  {hit['id']}")
+        source = publisher(hit["dateline"].get("agency"), hit["url"]) or hit["source"]
+        click.echo(f"\n{hit['headline']}\n  {date}  {source}  {', '.join(hit['countries'])}  {hit['id']}")
+        click.echo(f"  {plain_snippet(hit['snippet'])}")
     countries = ", ".join(f"{country_name(c)} {n}" for c, n in list(result["facets"]["country"].items())[:8])
     if countries:
         click.echo(f"\ncountries: {countries}")
+
+
+def plain_snippet(snippet: str) -> str:
+    """A hit's HTML snippet as one terminal line: tags gone, text unescaped, the matches bold (on a terminal)."""
+    import html
+    import re
+
+    marked = re.sub(r"<mark[^>]*>(.*?)</mark>", lambda m: click.style(html.unescape(m.group(1)), bold=True), snippet)
+    return printable(html.unescape(re.sub(r"<[^>]+>", "", marked)).replace("\n", " ")).replace("\\x1b", "\x1b")
+
+
+@main.command("show")
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the same JSON as GET /api/articles/<id>.")
+@index_option
+@clean_errors
+def show_command(article_id: str, as_json: bool, index_dir: Path | None) -> None:
+    """Print one article: headline, date, source, text, entities, countries, topics and its other versions."""
+    from archive.display import country_name, topic_label
+    from archive.errors import BadParameter
+    from archive.search import get_article, versions
+    from archive.store import open_index
+    from archive.store.damage import index_errors
+
+    settings = Settings.from_env(index_dir=index_dir)
+    with index_errors(settings.index_dir, writing=False):
+        ix = open_index(settings.index_dir)
+        article = get_article(ix, article_id)
+        if article is None:
+            raise BadParameter(f"no article with id {article_id}", subject="ID")
+        others = versions(ix, article_id)
+    if as_json:
+        click.echo(json.dumps(article, ensure_ascii=False))
+        return
+    dateline = article.get("dateline") or {}
+    lines = [
+        article["headline"],
+        "  ".join(filter(None, [(article.get("published") or "undated")[:19], article.get("byline"),
+                                dateline.get("place"), dateline.get("agency")])),
+        f"source: {article['source']}" + (f"  url: {article['url']}" if article.get("url") else ""),
+        "",
+        article["body"],
+        "",
+    ]  # fmt: skip
+    entities = article.get("entities") or {}
+    for key, title in (("people", "people"), ("organizations", "organisations"), ("places", "places")):
+        if entities.get(key):
+            lines.append(f"{title}: {', '.join(entities[key])}")
+    if article.get("countries"):
+        lines.append(f"countries: {', '.join(f'{country_name(c)} ({c})' for c in article['countries'])}")
+    if article.get("topics"):
+        lines.append(f"topics: {', '.join(topic_label(t) for t in article['topics'])}")
+    if article.get("copy_of"):
+        lines.append(f"an exact copy of {article['copy_of']}")
+    if others:
+        lines.append(f"other versions ({len(others)}):")
+        lines += [f"  {(v['published'] or 'undated')[:10]}  {v['headline']}  {v['id']}" for v in others]
+    click.echo("\n".join(printable(line) if "\n" not in line else line for line in lines))
 
 
 @main.command("export")

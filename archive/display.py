@@ -1,17 +1,24 @@
-"""Display names for facet values: country codes and topic slugs as a reader wants to see them.
+"""Names for facet values, both ways: country codes and topic slugs as a reader sees them, and
+the names, demonyms and labels a reader types read back as codes and slugs.
 
-A leaf module: the web reads it for names, ingest for the topic file, and neither imports the other.
+A leaf module: the web and the search box read it, ingest too (the country resolver's word lists,
+the topic file), and neither imports the other.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
 import pycountry
 
-BUNDLED_TOPICS = Path(__file__).resolve().parent / "data" / "topics.toml"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+BUNDLED_TOPICS = DATA_DIR / "topics.toml"
+TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+")
 
 # Short forms newsrooms use where ISO's names are long or formal.
 SHORT_NAMES = {
@@ -75,3 +82,72 @@ def topic_labels() -> dict[str, str]:
 def topic_label(slug: str) -> str:
     """`economy-business-finance` -> `economy, business and finance`."""
     return topic_labels().get(slug, slug)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents so "São Paulo" and "SAO PAULO" share a key."""
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+def name_key(name: str) -> str:
+    """The lookup key of a name: its folded tokens joined by spaces (hyphens and apostrophes split)."""
+    return " ".join(fold(tok) for tok in TOKEN.findall(name))
+
+
+def read_rows(name: str) -> Iterable[list[str]]:
+    """Rows of a tab-separated data file in `archive/data/`, without comments and blank lines."""
+    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("\t")
+
+
+def country_rows() -> Iterator[tuple[list[str], list[str], set[str]]]:
+    """(codes, names, flags) of `countries.tsv`: country names as news copy writes them (codes `-`: not a country)."""
+    for row in read_rows("countries.tsv"):
+        yield row[0].split(";"), row[1].split(";"), set(row[2].split(",")) if len(row) > 2 else set()
+
+
+def demonym_rows() -> Iterator[tuple[list[str], str]]:
+    """(codes, word) of `demonyms.tsv`, with the plurals of words ending in -n or -i ("Germans", "Iraqis")."""
+    for row in read_rows("demonyms.tsv"):
+        codes = row[0].split(";")
+        for word in row[1].split(";"):
+            yield codes, word
+            if word[-1] in "ni":
+                yield codes, word + "s"
+
+
+@cache
+def _country_codes() -> dict[str, tuple[str, ...]]:
+    """Folded name key -> the codes it names: ISO names and codes, the archive's own names, demonyms."""
+    out: dict[str, list[str]] = {}
+
+    def add(name: str | None, codes: Iterable[str]) -> None:
+        key = name_key(name) if name else ""
+        if key:
+            bucket = out.setdefault(key, [])
+            bucket += [code for code in codes if code not in bucket]
+
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name", "alpha_2", "alpha_3"):
+            add(getattr(country, attr, None), [country.alpha_2])
+    for historic in pycountry.historic_countries:
+        for attr in ("name", "alpha_4"):
+            add(getattr(historic, attr, None), [historic.alpha_4])
+    for code, name in SHORT_NAMES.items():
+        add(name, [code])
+    for codes, names, flags in country_rows():
+        if codes != ["-"] and "weak" not in flags:
+            for name in names:
+                add(name, codes)
+    for codes, word in demonym_rows():
+        add(word, codes)
+    return {key: tuple(codes) for key, codes in out.items()}
+
+
+def country_codes(text: str) -> tuple[str, ...]:
+    """The country codes a reader's `tr`, `Turkey`, `Turkish` or `Côte d'Ivoire` means (none if it names no country)."""
+    return _country_codes().get(name_key(text), ())

@@ -67,7 +67,10 @@ class ModelNotLoaded(ArchiveError):
 
 
 class BadQuery(ArchiveError):
-    """the query could not be understood"""
+    """cannot search for this"""
+
+    def __init__(self, detail: str = "", *, subject: str | None = None) -> None:
+        super().__init__(detail, subject=subject or "search box (q)")  # the box a reader typed in, the API's name
 
 
 class BadParameter(ArchiveError):

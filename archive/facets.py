@@ -42,6 +42,14 @@ class Facet:
     check_message: str = ""
 
 
+def country_code(typed: str) -> str:
+    """A typed country as its code: `tr`, `Turkey` and `Turkish` are `TR`; anything else upper-cased."""
+    from archive.display import country_codes  # pycountry's tables load on first use, not with the registry
+
+    codes = country_codes(typed)
+    return codes[0] if codes else typed.upper()
+
+
 def published_year(article: Article) -> list[str]:
     """The publication year, so a year is a facet like any other."""
     published = parse_published(article.published)
@@ -50,10 +58,15 @@ def published_year(article: Article) -> list[str]:
 
 def article_source(article: Article) -> str:
     """Who published it: the dateline agency for wire copy, else the web site's host without `www.`."""
-    if article.dateline.agency:
-        return article.dateline.agency
+    return publisher(article.dateline.agency, article.url)
+
+
+def publisher(agency: str | None, url: str | None) -> str:
+    """The source facet's value from a dateline agency and a URL (what `article_source` reads off an article)."""
+    if agency:
+        return agency
     try:
-        host = urlsplit(article.url).hostname if article.url else None
+        host = urlsplit(url).hostname if url else None
     except ValueError:  # a malformed URL names no site
         host = None
     return host.removeprefix("www.") if host else ""
@@ -75,7 +88,7 @@ def parse_published(value: str | None) -> datetime | None:
 REGISTRY: tuple[Facet, ...] = (
     Facet(
         "country", "Countries", "Country", lambda a: a.countries,
-        "ISO 3166 code, e.g. TR (case-insensitive)", normalise=str.upper, company=True,
+        "ISO 3166 code or country name, e.g. TR or Turkey (case-insensitive)", normalise=country_code, company=True,
     ),
     Facet(
         "topic", "Topics", "Topic", lambda a: a.topics,

@@ -168,6 +168,25 @@ def test_a_story_with_versions_opens_them_on_its_article_page(corpus_server, bro
     page.close()
 
 
+def test_the_search_box_says_what_it_changed_and_offers_the_operator_reading(corpus_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{corpus_server}/search?q=" + "oil or gas OR")
+    notices = page.get_by_role("list", name="How the search box read your search")
+    assert notices.is_visible() and notices.inner_text().strip() == "The trailing OR was ignored."
+    literal = total(page)
+    assert literal >= 1
+    offer = page.locator(".suggestion.operators")
+    assert offer.is_visible() and offer.inner_text() == "Search for oil OR gas instead?"
+    offer.get_by_role("link", name="oil OR gas").click()
+    page.wait_for_url("**/search?q=oil+OR+gas")
+    assert total(page) > literal  # either word finds more than both
+    assert not page.locator(".suggestion.operators").count() and not page.locator(".notices").count()
+    page.goto(f"{corpus_server}/search?q=" + "%22air defences")  # an unclosed quote: the phrase, and a notice
+    assert "The quote that was never closed was closed at the end." in page.locator(".notices").inner_text()
+    assert total(page) == 1
+    page.close()
+
+
 def test_without_javascript_search_tick_open_and_save(server, browser):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     page = context.new_page()

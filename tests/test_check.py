@@ -94,8 +94,8 @@ def test_damage_is_named_checked_and_rebuilt(two_segments: tuple[Path, Path], da
     (backup,) = index_dir.parent.glob("index.damaged-*")
     assert list(backup.glob("MAIN_*")), "the damaged index is kept"
     assert check_index(index_dir) == []
-    assert f"{recovered} articles" in cli("search", "--index", str(index_dir)).output
+    assert f"{recovered} stories" in cli("search", "--index", str(index_dir)).output
 
     again = cli("index", "--index", str(index_dir), str(folder))  # the way back for what was lost
     assert again.exit_code == 0 and f"{11 - recovered} indexed" in again.output, again.output
-    assert "11 articles" in cli("search", "--index", str(index_dir)).output
+    assert "11 stories" in cli("search", "--index", str(index_dir)).output

@@ -16,7 +16,7 @@ def test_wildcards_that_stand_for_too_many_words_are_refused_quickly(client, mon
     answer = client.get("/api/search", query_string={"q": q})
     assert answer.status_code == 400
     message = answer.get_json()["error"]["message"]
-    assert message.startswith("q:") and "more than 50 words" in message and "more letters" in message
+    assert message.startswith("search box (q):") and "more than 50 words" in message and "more letters" in message
     assert time.monotonic() - started < 5
     page = client.get("/search", query_string={"q": q})
     assert page.status_code == 400 and "more letters" in page.get_data(as_text=True)

@@ -91,7 +91,7 @@ def test_hostile_queries_answer_or_fail_cleanly(corpus_index, hostile):
     try:
         result = run(corpus_index, hostile)
     except BadQuery as exc:
-        assert exc.message.startswith("q:")
+        assert exc.message.startswith("search box (q):")
     else:
         assert result["total"] >= 0
 

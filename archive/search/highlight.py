@@ -1,31 +1,86 @@
 """Matches marked in `<mark>`: snippets for a page of hits, and whole article bodies.
 
-Snippets read the matched words' character positions from the postings (the body field keeps
-them), so only the page's documents are touched and no text is analysed again.
+What is marked is what matched: each word asked for, in any of its forms; a phrase (quotes,
+`"a b"~5`) only where its words stand as the phrase, in the forms typed; nothing under NOT.
+Snippets read the words' character positions from the postings (the body field keeps them), so
+only the page's documents are touched; an article page analyses its one body the same way.
 """
 
 from __future__ import annotations
 
 import html
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from whoosh import highlight
+from whoosh import highlight, query
 from whoosh.analysis import Token
 from whoosh.index import Index
 
 from archive.errors import BadQuery
-from archive.search.query import parse_query, wanted_terms
+from archive.search.matchset import TypedPhrase, phrase_matches
+from archive.search.query import MARKED_WORDS, QUERY_ERRORS, parse_query, wanted_leaves
 from archive.store import TEXT_ANALYZER, snapshot
 
 SNIPPET_CHARS = 240
 SNIPPET_FRAGMENTS = 2
+MARKED_FIELDS = ("body", "headline")  # what the body's words are: a headline's stems are the body's stems
+
+Places = dict[str, list[tuple[int, int, int]]]  # stem -> (position, startchar, endchar) of each occurrence
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Words to mark: one word (any form), or a phrase: stems, the forms typed (None: any), how near (0: in a row)."""
+
+    words: tuple[str, ...]
+    forms: tuple[str | None, ...]
+    near: int = 0
+
+
+def patterns(reader: Any, q: query.Query) -> list[Pattern]:
+    """What the query asks to see marked (wildcards expanded), leaving out what is under NOT."""
+    out = []
+    try:
+        for leaf in wanted_leaves(q):
+            if getattr(leaf, "fieldname", None) not in MARKED_FIELDS:
+                continue
+            if isinstance(leaf, TypedPhrase):
+                out.append(Pattern(tuple(leaf.words), leaf.exact, leaf.near))
+            elif isinstance(leaf, query.Phrase):
+                out.append(Pattern(tuple(leaf.words), (None,) * len(leaf.words), 0 if leaf.slop <= 1 else leaf.slop))
+            else:
+                for n, (_, text) in enumerate(leaf.expanded_terms(reader)):
+                    if n >= MARKED_WORDS:
+                        break
+                    out.append(Pattern((text if isinstance(text, str) else text.decode("utf-8"),), (None,)))
+    except QUERY_ERRORS:
+        return []
+    return list(dict.fromkeys(out))
+
+
+def marked_spans(text: str, places: Places, wanted: list[Pattern]) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence to mark in `text`, in order."""
+    spans: set[tuple[int, int]] = set()
+    for pattern in wanted:
+        found = []
+        for word, form in zip(pattern.words, pattern.forms, strict=True):
+            found.append({p: (s, e) for p, s, e in places.get(word, ()) if form is None or _form(text[s:e]) == form})
+        for match in phrase_matches([sorted(f) for f in found], pattern.near) if len(found) > 1 else [tuple(found[0])]:
+            spans |= {f[p] for p in match for f in found if p in f}
+    return sorted(spans)
+
+
+def _form(word: str) -> str:
+    """A word of the text as the query's typed forms are kept: lower case, accents folded, not stemmed."""
+    return next((t.text for t in TEXT_ANALYZER(word, no_morph=True, removestops=False)), "")
 
 
 def snippets(reader: Any, q: Any, bodies: dict[int, str]) -> dict[int, str]:
-    """docnum -> HTML snippet: the body's best passages with the query's words marked, or its opening."""
-    words = sorted(wanted_terms(reader, q, ("body",)))
-    tokens: dict[int, list[Token]] = {docnum: [] for docnum in bodies}
-    for word in words:
+    """docnum -> HTML snippet: the body's best passages with the query's matches marked, or its opening."""
+    wanted = patterns(reader, q)
+    places: dict[int, Places] = {docnum: defaultdict(list) for docnum in bodies}
+    for word in sorted({w for p in wanted for w in p.words}):
         if ("body", word) not in reader:
             continue
         matcher = reader.postings("body", word)
@@ -35,13 +90,15 @@ def snippets(reader: Any, q: Any, bodies: dict[int, str]) -> dict[int, str]:
             if matcher.id() < docnum:
                 matcher.skip_to(docnum)
             if matcher.is_active() and matcher.id() == docnum:
-                for pos, start, end in matcher.value_as("characters"):
-                    tokens[docnum].append(Token(text=word, pos=pos, startchar=start, endchar=end, matched=True))
+                places[docnum][word] = list(matcher.value_as("characters"))
     fragmenter = highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=60, autotrim=True)
     formatter = highlight.HtmlFormatter(tagname="mark", classname="match", between=" … ")
     out = {}
     for docnum, body in bodies.items():
-        found = sorted(tokens[docnum], key=lambda t: t.startchar)
+        found = [
+            Token(text=body[s:e], pos=n, startchar=s, endchar=e, matched=True)
+            for n, (s, e) in enumerate(marked_spans(body, places[docnum], wanted))
+        ]
         snippet = ""
         if found:
             fragments = fragmenter.fragment_matches(body, found)
@@ -60,26 +117,35 @@ def opening(body: str) -> str:
 
 
 def marked_body(ix: Index, text_query: str, body: str) -> list[str]:
-    """The body's paragraphs as escaped HTML with the query's words in `<mark>`, however long the article.
+    """The body's paragraphs as escaped HTML with the query's matches in `<mark>`, however long the article.
 
-    Words are matched the way the index matches them (stemmed, accents folded), wildcards expanded.
+    Words are matched the way the index matches them (stemmed, accents folded, phrases by position),
+    wildcards expanded.
     """
-    terms: set[str] = set()
+    wanted: list[Pattern] = []
     if text_query and text_query != "*":
         try:
-            terms = wanted_terms(snapshot(ix).reader, parse_query(ix, text_query), ("body", "headline"))
+            wanted = patterns(snapshot(ix).reader, parse_query(ix, text_query))
         except BadQuery:
-            terms = set()
-    return [_mark(paragraph, terms) for paragraph in body.split("\n\n")]
+            wanted = []
+    if not wanted:
+        return [html.escape(paragraph) for paragraph in body.split("\n\n")]
+    places: Places = defaultdict(list)
+    for token in TEXT_ANALYZER(body, positions=True, chars=True):  # as the index read it: same positions
+        places[token.text].append((token.pos, token.startchar, token.endchar))
+    spans = marked_spans(body, places, wanted)
+    out, start, pending = [], 0, list(spans)
+    for paragraph in body.split("\n\n"):
+        end = start + len(paragraph)
+        mine = [(s - start, e - start) for s, e in pending if start <= s and e <= end]
+        out.append(_mark(paragraph, mine))
+        start = end + 2
+    return out
 
 
-def _mark(text: str, terms: set[str]) -> str:
-    if not terms:
-        return html.escape(text)
+def _mark(text: str, spans: list[tuple[int, int]]) -> str:
     out, last = [], 0
-    for token in TEXT_ANALYZER(text, chars=True, removestops=False):
-        if token.text in terms:
-            out += [html.escape(text[last : token.startchar]), '<mark class="match">']
-            out += [html.escape(text[token.startchar : token.endchar]), "</mark>"]
-            last = token.endchar
+    for start, end in spans:
+        out += [html.escape(text[last:start]), '<mark class="match">', html.escape(text[start:end]), "</mark>"]
+        last = end
     return "".join([*out, html.escape(text[last:])])

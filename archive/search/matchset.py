@@ -3,7 +3,9 @@
 Whoosh steps through matches one document at a time in Python; for the match set (what the
 totals, facet counts and histogram describe) only the document numbers matter, so each term's
 posting blocks are decoded with numpy and the query tree is evaluated with set operations.
-Parts this does not know (phrases, ranges, proximity) are left to Whoosh, for that part only.
+Phrases are checked with positions here too, and the search box's quotes (`TypedPhrase`: the
+words as typed, in order or near each other); parts this does not know (ranges) are left to
+Whoosh, for that part only.
 The postings read are kept (`Postings`) so scoring (archive.search.scoring) reads them once.
 """
 
@@ -17,6 +19,7 @@ from typing import Any
 import numpy as np
 from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Characters
 
 from archive.errors import BadQuery
 
@@ -24,6 +27,34 @@ EMPTY = np.zeros(0, dtype=np.int64)
 NO_WEIGHTS = np.zeros(0, dtype=np.float64)
 MAX_EXPANSION = 2_000  # words the wildcards of one search may stand for, all fields together
 WORK_SECONDS = 3.0  # a search that has read postings this long stops, so no query can hold the server
+
+
+class TypedPhrase(query.Phrase):
+    """Quotes as the search box reads them: `words` (as the field indexes them) in this order, each in the
+    form typed (`exact`: the folded unstemmed word, None for any form); with `near` > 0, all of them within
+    `near` words of each other (for k words, a stretch of `near` x (k - 1)), in any order."""
+
+    def __init__(
+        self, fieldname: str, words: list[str], exact: tuple[str | None, ...] = (), near: int = 0, boost: float = 1.0
+    ) -> None:
+        super().__init__(fieldname, list(words), slop=max(1, near), boost=boost)
+        self.exact = tuple(exact) or (None,) * len(words)
+        self.near = near
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other) and (self.exact, self.near) == (other.exact, other.near)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return super().__hash__() ^ hash((self.exact, self.near))
+
+    def normalize(self) -> TypedPhrase:
+        return self
+
+    def __unicode__(self) -> str:
+        words = " ".join(e or w for w, e in zip(self.words, self.exact, strict=True))
+        return f'{self.fieldname}:"{words}"' + (f"~{self.near}" if self.near else "")
+
+    __str__ = __unicode__
 
 
 class Postings:
@@ -39,6 +70,7 @@ class Postings:
         self._read: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray, list[bytes]]] = {}
         self._expanded: dict[query.Query, list[bytes]] = {}
         self._words = 0
+        self._ambiguous: dict[tuple[str, str, str, bool], bool] = {}
 
     def of(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term weights) of one term."""
@@ -69,16 +101,41 @@ class Postings:
                     raise BadQuery(
                         f"its wildcards stand for more than {MAX_EXPANSION:,} words ({q.text}… among them); "
                         "give them more letters",
-                        subject="q",
                     )
                 if len(words) % 256 == 0:
                     self.check()
             self._expanded[q] = words
         return self._expanded[q]
 
+    def ambiguous(self, fieldname: str, stem: str, form: str, by_length: bool) -> bool:
+        """Whether the archive holds another form of `stem` than `form` that the postings cannot tell apart
+        (one as long, when `by_length`), as the field's `spell_` word list says (all forms when there is none)."""
+        key = (fieldname, stem, form, by_length)
+        if key not in self._ambiguous:
+            spell = f"spell_{fieldname}"
+            if spell not in self.reader.schema:
+                self._ambiguous[key] = True
+                return True
+            analyzer = self.reader.schema[fieldname].analyzer
+            prefix = form[: min(3, max(1, len(stem) - 1))]
+            found = False
+            for n, word in enumerate(self.reader.expand_prefix(spell, prefix)):
+                word = word.decode("utf-8") if isinstance(word, bytes) else word
+                if (
+                    word != form
+                    and (not by_length or len(word) == len(form))
+                    and [t.text for t in analyzer(word)] == [stem]
+                ):
+                    found = True
+                    break
+                if n % 256 == 255:
+                    self.check()
+            self._ambiguous[key] = found
+        return self._ambiguous[key]
+
     def check(self) -> None:
         if time.monotonic() > self.deadline:
-            raise BadQuery(f"took longer than {WORK_SECONDS:g} s; narrow it (fewer wildcards, more words)", subject="q")
+            raise BadQuery(f"took longer than {WORK_SECONDS:g} s; narrow it (fewer wildcards, more words)")
 
 
 def _read(reader: Any, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
@@ -146,6 +203,8 @@ def matching(q: query.Query, searcher: Any, size: int, postings: Postings | None
     if isinstance(q, query.Not):
         everything = np.arange(size, dtype=np.int64)
         return np.setdiff1d(everything, matching(q.query, searcher, size, postings), assume_unique=True)
+    if isinstance(q, TypedPhrase):
+        return typed_phrase_docs(q, searcher, postings)
     if isinstance(q, query.Phrase) and q.words:
         return phrase_docs(q, postings)
     if isinstance(q, query.MultiTerm):  # prefixes, wildcards, fuzzy terms: the terms they expand to
@@ -166,9 +225,9 @@ def phrase_docs(q: query.Phrase, postings: Postings) -> np.ndarray:
     encoded = [postings.values(fieldname, word) for word in words]
     keep = []
     for n, docnum in enumerate(candidates.tolist()):
-        reached = set(_positions(encoded[0][places[0][n]]))
+        reached = set(occurrences(encoded[0][places[0][n]]))
         for i in range(1, len(words)):
-            positions = _positions(encoded[i][places[i][n]])
+            positions = occurrences(encoded[i][places[i][n]])
             reached = {p for p in positions if any(1 <= p - q <= slop for q in reached)}
             if not reached:
                 break
@@ -179,16 +238,127 @@ def phrase_docs(q: query.Phrase, postings: Postings) -> np.ndarray:
     return np.array(keep, dtype=np.int64)
 
 
-def _positions(value: bytes) -> list[int]:
-    """Token positions from an encoded Positions or Characters posting value (Whoosh's format)."""
+def typed_phrase_docs(q: TypedPhrase, searcher: Any, postings: Postings) -> np.ndarray:
+    """Documents holding the quoted words as typed, in order (or near each other).
+
+    The stems' positions find the candidates; in a field that keeps character offsets (the body) an
+    occurrence must also be as long as the typed form (`rates`, not `rate`). Where that cannot tell
+    the forms of a stem apart (`rated` is as long as `rates`; the headline keeps no offsets) and the
+    archive holds another such form (its `spell_` word list says), the stored text is read for the
+    candidates only.
+    """
+    fieldname, words = q.fieldname, q.words
+    found = [postings.of(fieldname, word)[0] for word in words]
+    candidates = reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), sorted(found, key=len))
+    if not len(candidates):
+        return candidates
+    reader = postings.reader
+    chars = isinstance(reader.schema[fieldname].format, Characters)
+    verify = [e if e and postings.ambiguous(fieldname, w, e, chars) else None
+              for w, e in zip(words, q.exact, strict=True)]  # fmt: skip
+    places = [np.searchsorted(ids, candidates) for ids in found]
+    encoded = [postings.values(fieldname, word) for word in words]
+    analyzer = reader.schema[fieldname].analyzer
+    keep = []
+    for n, docnum in enumerate(candidates.tolist()):
+        at = [occurrences(encoded[i][places[i][n]], q.exact[i] if chars else None) for i in range(len(words))]
+        matches = phrase_matches(at, q.near, first=not any(verify))
+        if matches and any(verify):
+            text = searcher.stored_fields(docnum).get(fieldname) or ""
+            matches = [m for m in matches if _typed_at(m, text, verify, chars, encoded, places, n, analyzer)]
+        if matches:
+            keep.append(docnum)
+        if n % 256 == 255:
+            postings.check()
+    return np.array(keep, dtype=np.int64)
+
+
+def _typed_at(
+    match: tuple[int, ...],
+    text: str,
+    verify: list[str | None],
+    chars: bool,
+    encoded: list,
+    places: list,
+    n: int,
+    analyzer: Any,
+) -> bool:
+    """Whether the stored text has each form to verify at one of the match's positions: read at the
+    occurrence's own characters where the field keeps them, else by analysing the (short) field again."""
+    if chars:
+        for i, form in enumerate(verify):
+            if form and not any(
+                _folded(text[start:end], analyzer) == form
+                for position, start, end in _characters(encoded[i][places[i][n]])
+                if position in match
+            ):
+                return False
+        return True
+    forms = {t.pos: t.text for t in analyzer(text, positions=True, no_morph=True)}
+    return all(any(forms.get(p) == form for p in match) for form in verify if form)
+
+
+def _folded(word: str, analyzer: Any) -> str:
+    return next((t.text for t in analyzer(word, no_morph=True, removestops=False)), "")
+
+
+def _characters(value: bytes) -> list[tuple[int, int, int]]:
+    """(position, startchar, endchar) of each occurrence in a Characters posting value."""
+    codes = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+    out, position, end = [], 0, 0
+    for code in codes:
+        position += code[0]
+        start = code[1] + end
+        end = start + code[2]
+        out.append((position, start, end))
+    return out
+
+
+def occurrences(value: bytes, exact: str | None = None) -> list[int]:
+    """A posting's positions; with `exact`, only those whose original word is as long as it (where the
+    field keeps character offsets: the body)."""
     if not value:
         return []
     codes = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
     out, position = [], 0
     for code in codes:
         position += code[0] if isinstance(code, tuple) else code
-        out.append(position)
+        if exact is None or not isinstance(code, tuple) or code[2] == len(exact):
+            out.append(position)
     return out
+
+
+def phrase_matches(at: list[list[int]], near: int, *, first: bool = False) -> list[tuple[int, ...]]:
+    """Where words found at these positions (one list per word) stand as a phrase: in order and adjacent,
+    or with `near`, all within near x (k - 1) positions in any order. Each match is its positions."""
+    if not all(at):
+        return []
+    found: list[tuple[int, ...]] = []
+    if not near:
+        later = [set(positions) for positions in at[1:]]
+        for start in at[0]:
+            if all(start + i in positions for i, positions in enumerate(later, 1)):
+                found.append(tuple(range(start, start + len(at))))
+                if first:
+                    break
+        return found
+    limit = near * (len(at) - 1)
+    merged = sorted((p, i) for i, positions in enumerate(at) for p in positions)
+    counts = [0] * len(at)
+    covered = left = 0
+    for right, (position, word) in enumerate(merged):
+        counts[word] += 1
+        covered += counts[word] == 1
+        while covered == len(at):
+            if position - merged[left][0] <= limit:
+                found.append(tuple(sorted({p for p, _ in merged[left : right + 1]})))
+                if first:
+                    return found
+            gone = merged[left][1]
+            counts[gone] -= 1
+            covered -= counts[gone] == 0
+            left += 1
+    return found
 
 
 def _whoosh(q: query.Query, searcher: Any) -> np.ndarray:

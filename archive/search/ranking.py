@@ -37,7 +37,7 @@ def by_score(
     try:
         scores = bm25f(snap.searcher, q, docs, postings)
     except QUERY_ERRORS as exc:
-        raise BadQuery(str(exc), subject="q") from exc
+        raise BadQuery(str(exc)) from exc
     order = None
     if stories is not None and len(docs) > (want := stories * 2 + 16) * 4:
         cut = np.partition(-scores, want)[want]

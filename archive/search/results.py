@@ -13,7 +13,7 @@ from whoosh.index import Index
 from archive.facets import REGISTRY
 from archive.search.counts import histogram, top_values
 from archive.search.highlight import snippets
-from archive.search.query import parse_query
+from archive.search.query import read_query
 from archive.search.ranking import ranked
 from archive.search.request import FACET_LIMIT, SearchRequest
 from archive.search.selection import select
@@ -28,12 +28,14 @@ HIT_KEYS = (
 
 
 def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
-    """Hits for one page, the total, facet counts, a date histogram and a spelling suggestion.
+    """Hits for one page, the total, facet counts, a date histogram, a spelling suggestion, the operator
+    reading of lowercase `or`/`not` (`operators`) and what the search box changed to read the query (`notices`).
 
     Each facet's counts leave out that facet's own selection, so ticking Turkey still shows how
     many stories Russia would add; the hits and the histogram obey every filter.
     """
-    q = parse_query(ix, request.q)
+    reading = read_query(ix, request.q)
+    q = reading.query
     snap = snapshot(ix)
     columns = snap.columns
     chosen = select(snap, q, request)
@@ -72,4 +74,6 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
         "facets": facets,
         "histogram": histogram(columns, chosen.matched),
         "suggestion": suggest(ix, snap.reader, request.q),
+        "operators": reading.operator_reading,
+        "notices": reading.notices,
     }

@@ -4,7 +4,8 @@ Whoosh scores a match at a time in Python, which is most of a search's time on a
 Here each scoring term's postings (document numbers and term weights, read from its posting
 blocks once, see archive.search.matchset) meet the per-document field lengths Whoosh keeps in
 a byte column per segment, and the formula runs vectorised. Words under NOT score nothing; a
-phrase scores as its words; ranges and other non-word parts add nothing, as in Whoosh.
+phrase scores as its words; ranges and other non-word parts add nothing, as in Whoosh. A word
+asked for as typed (`=rates`, a one-word `TypedPhrase`) scores as its stem.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def word_matches(snap: Snapshot, q: query.Query, postings: Postings | None = Non
     try:
         docs = matching(q, snap.searcher, size, postings)
     except QUERY_ERRORS as exc:
-        raise BadQuery(str(exc), subject="q") from exc
+        raise BadQuery(str(exc)) from exc
     mask[docs[docs < size]] = True
     return mask
 

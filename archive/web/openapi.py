@@ -11,7 +11,9 @@ from archive.search import EXPORT_COLUMNS, MAX_PAGE, SORTS
 def _search_parameters() -> list[dict[str, Any]]:
     params: list[dict[str, Any]] = [
         {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 1000},
-         "description": "Whoosh query syntax: words ANDed, \"phrases\", OR, NOT, field:value, wildcards*"},
+         "description": "the search box: words ANDed, -word and -\"phrase\" leave out, +word, \"words as typed\", "
+                        "\"a b\"~5 within 5 words, =word unstemmed, OR, AND, NOT, (groups), field:value "
+                        "(country:turkey, topic:economy, person:erdogan), wildcards*; see the README's Query syntax"},
     ]  # fmt: skip
     for facet in REGISTRY:
         params.append({
@@ -140,7 +142,16 @@ def openapi_document() -> dict[str, Any]:
                              "description": "one per story; `versions` says how many other versions it has"},
                     "facets": counts, "histogram": {"$ref": "#/components/schemas/Histogram"},
                     "suggestion": {"type": "string", "nullable": True,
-                                   "description": "did you mean: the query with unknown words corrected"}}},
+                                   "description": "did you mean: the query with unknown words corrected"},
+                    "operators": {"type": "string", "nullable": True,
+                                  "description": "the query with its lowercase `or`/`not` between words read as "
+                                                 "operators (`oil OR gas` for `oil or gas`), offered beside did you "
+                                                 "mean; the results are for the words as typed"},
+                    "notices": {"type": "array", "items": {"type": "string"},
+                                "description": "what the search box changed to read the query, in words for its "
+                                               "reader: a dangling operator, bracket or quote mended, a common word "
+                                               "left out, a facet value read as the archive's values "
+                                               "(`country:turkey was read as Turkey (TR)`)"}}},
                 "Hit": {"type": "object", "required": ["id", "headline", "url", "snippet", "score", "versions"],
                         "properties": {
                     "id": {"type": "string"}, "headline": {"type": "string"},

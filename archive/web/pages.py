@@ -234,8 +234,14 @@ def search_fields() -> list[tuple[str, str]]:
     return [(k, v) for k, v in request.args.items(multi=True) if k in SEARCH_KEYS]
 
 
+def capitalize_first(text: str) -> str:
+    """A notice as a sentence: its first letter capital, the rest as written (names keep their case)."""
+    return text[:1].upper() + text[1:]
+
+
 def register_template_helpers(app: Flask) -> None:
     """Helpers the templates call (the error pages are archive/web/handlers.py)."""
+    app.jinja_env.filters["capitalize_first"] = capitalize_first
     app.jinja_env.globals.update(
         facet_label=facet_label,
         toggle_url=toggle_url,

