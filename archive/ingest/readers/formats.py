@@ -59,6 +59,33 @@ def _read_jsonl(data: bytes, path: str) -> list[Article | ArchiveError]:
     return read_jsonl(decode(data, path), path)
 
 
+def _read_pdf(data: bytes, path: str) -> list[Article | ArchiveError]:
+    from archive.ingest.readers.pdf import read_pdf  # pypdfium2 loads only for PDFs
+
+    return read_pdf(data, path)
+
+
+def _read_image(data: bytes, path: str) -> list[Article | ArchiveError]:
+    from archive.ingest.readers.ocr import read_image  # Pillow loads only for scans
+
+    return list(read_image(data, path))
+
+
+def _read_office(reader: str) -> Callable[[bytes, str], list[Article | ArchiveError]]:
+    def read(data: bytes, path: str) -> list[Article | ArchiveError]:
+        from archive.ingest.readers import office  # python-docx, odfpy, striprtf load only for their files
+
+        return list(getattr(office, reader)(data, path))
+
+    return read
+
+
+def _read_markdown(data: bytes, path: str) -> list[Article | ArchiveError]:
+    from archive.ingest.readers.markdown import read_markdown  # markdown-it loads only for Markdown
+
+    return list(read_markdown(decode(data, path), path))
+
+
 READERS: dict[str, Callable[[bytes, str], list[Article | ArchiveError]]] = {
     ".txt": _read_text,
     ".text": _read_text,
@@ -73,6 +100,14 @@ READERS: dict[str, Callable[[bytes, str], list[Article | ArchiveError]]] = {
     ".xml": _read_feed,  # only feeds among XML files are read; the others are skipped
     ".jsonl": _read_jsonl,
     ".ndjson": _read_jsonl,
+    ".pdf": _read_pdf,
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
+    ".docx": _read_office("read_docx"),
+    ".odt": _read_office("read_odt"),
+    ".rtf": _read_office("read_rtf"),
+    ".doc": _read_office("read_doc"),
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".tif", ".tiff"), _read_image),
 }
 # Formats whose reader unpacks gzip itself, member by member, so a damaged file still gives what precedes the damage.
 SELF_UNPACKING = frozenset({".warc"})
