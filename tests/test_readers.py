@@ -44,7 +44,8 @@ def test_bad_files_get_errors_that_name_them(tmp_path: Path):
         "empty.txt": (b"", NoArticleText),
         "broken.txt.gz": (gzip.compress(STORY.encode())[:20], UnreadableFile),
         "huge.txt": (b"word " * (MB // 2), FileTooLarge),
-        "notes.docx": (b"PK\x03\x04", UnsupportedFormat),
+        "notes.docx": (b"PK\x03\x04", UnreadableFile),  # a broken ZIP
+        "sheet.xlsx": (b"PK\x03\x04", UnsupportedFormat),
     }
     for name, (data, error_type) in cases.items():
         (tmp_path / name).write_bytes(data)
