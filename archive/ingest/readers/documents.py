@@ -21,6 +21,7 @@ from archive.ingest.readers.wire import article_from_paragraphs
 
 SOFT_HYPHENS = "\u00ad\x02"  # what PDFs and OCR leave where a word was broken at a line's end
 _BROKEN_WORD = re.compile(r"[^\W\d_]-$")
+_MARKED_BREAK = re.compile(r"\ufffe(?=(.?))")  # PDFium's mark where a line ended in a hyphen it took off
 # Titles that tools write for the user: a file name, "Untitled", "Microsoft Word - memo.doc".
 _TOOL_TITLE = re.compile(
     r"^(?:untitled|document\d*|microsoft (?:word|powerpoint) - .*|.*\.(?:docx?|odt|rtf|pdf|txt|tiff?|png|jpe?g))$",
@@ -42,8 +43,8 @@ class Block:
 def join_lines(lines: list[str]) -> str:
     """The lines of one paragraph as one line: a word broken across lines by a hyphen is whole again.
 
-    A soft hyphen always joins; a hard one only before a lower-case letter (`recon-` `struction`), so
-    `Franco-` `German` keeps its hyphen.
+    A soft hyphen always joins; a hard one joins a lower-case continuation (`recon-` `struction`) and
+    stays before a capital (`Franco-` `German` is `Franco-German`).
     """
     out = ""
     for line in (" ".join(line.split()) for line in lines):
@@ -53,9 +54,17 @@ def join_lines(lines: list[str]) -> str:
             out = line
         elif out[-1] in SOFT_HYPHENS or (_BROKEN_WORD.search(out) and line[0].islower()):
             out = out[:-1] + line
+        elif _BROKEN_WORD.search(out):
+            out += line
         else:
             out = f"{out} {line}"
-    return out.replace("\u00ad", "").replace("\x02", "")
+    return mend_hyphens(out)
+
+
+def mend_hyphens(text: str) -> str:
+    """Text with the hyphens PDFium and OCR mark at a broken word (U+FFFE, soft hyphens) mended as `join_lines` does."""
+    text = _MARKED_BREAK.sub(lambda m: "" if m.group(1)[:1].islower() else "-", text)
+    return text.replace("\u00ad", "").replace("\x02", "")
 
 
 def useful_title(title: str | None) -> str | None:

@@ -20,6 +20,7 @@ readers.ocr). An encrypted PDF that needs a password, or a file PDFium cannot op
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import re
 import statistics
@@ -28,13 +29,21 @@ from dataclasses import dataclass
 
 from archive.article import Article
 from archive.errors import ArchiveError, FileTooLarge, NoArticleText, OcrUnavailable, UnreadableFile
-from archive.ingest.readers.documents import SOFT_HYPHENS, Block, document_article, join_lines, metadata_date
+from archive.ingest.readers.documents import (
+    SOFT_HYPHENS,
+    Block,
+    document_article,
+    join_lines,
+    mend_hyphens,
+    metadata_date,
+)
 from archive.ingest.readers.ocr import MAX_OCR_PAGES, OCR_DPI, OcrText, ocr_page
 
 MAX_PAGES = 5000  # pages of one PDF read for text
 SCAN_MAX_CHARS = 20  # a page with fewer characters of text than this, and an image, is a scan
 MARGIN = 0.1  # the top and bottom tenth of a page: where running headers, footers and page numbers sit
 RUNNING_SHARE = 0.5  # a margin line on at least this share of the pages (two at least) is furniture
+PARAGRAPH_GAP = 1.3  # baselines this much further apart than the lines' own spacing: a new paragraph
 HEADING_RATIO = 1.15  # type this much larger than the body's is a heading
 MAX_HEADING_CHARS = 200
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—(\[]?\s*\d{1,4}\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
@@ -54,6 +63,7 @@ class Line:
     right: float
     bottom: float
     size: float  # font size
+    baseline: float  # where the first character sits: the line-to-line distance without the glyphs' heights
 
     @property
     def height(self) -> float:
@@ -125,7 +135,9 @@ def _text_lines(pdf: object) -> tuple[list[list[Line]], list[int]]:
             if len(text) == textpage.count_chars():  # char indices are text indices (no expanded ligatures)
                 lines = list(_lines(textpage, text, height, raw))
             elif text.strip():
-                lines = [Line(t, 0, i * 12.0, 500, i * 12.0 + 10, 10) for i, t in enumerate(text.splitlines())]
+                lines = [
+                    Line(t, 0, i * 12.0, 500, i * 12.0 + 10, 10, i * 12.0 + 10) for i, t in enumerate(text.splitlines())
+                ]
             if sum(len(line.text) for line in lines) < SCAN_MAX_CHARS and _has_image(page, raw):
                 scans.append(number + 1)
                 lines = []
@@ -153,7 +165,11 @@ def _lines(textpage: object, text: str, height: float, raw: object) -> list[Line
             bottom = min(b[1] for b in boxes)
             right = max(b[2] for b in boxes)
             size = raw.FPDFText_GetFontSize(textpage.raw, (first + last) // 2)  # type: ignore[attr-defined]
-            out.append(Line(" ".join(stripped.split()), left, height - top, right, height - bottom, size or 10.0))
+            x, y = ctypes.c_double(), ctypes.c_double()
+            if not raw.FPDFText_GetCharOrigin(textpage.raw, first, ctypes.byref(x), ctypes.byref(y)):  # type: ignore[attr-defined]
+                y.value = bottom
+            text_line = mend_hyphens(" ".join(stripped.split()))
+            out.append(Line(text_line, left, height - top, right, height - bottom, size or 10.0, height - y.value))
         start = end + 2
     return out
 
@@ -294,11 +310,11 @@ def _paragraphs(lines: list[Line], body_size: float) -> list[tuple[list[Line], b
 
 def _starts_paragraph(group: list[Line], line: Line, body_size: float) -> bool:
     previous = group[-1]
-    pitch = statistics.median([b.top - a.top for a, b in itertools.pairwise(group)] or [previous.size * 1.2])
-    gap = line.top - previous.top
+    pitch = statistics.median([b.baseline - a.baseline for a, b in itertools.pairwise(group)] or [previous.size * 1.2])
+    gap = line.baseline - previous.baseline
     left = min(x.left for x in group)
     right = max(x.right for x in group)
-    if gap < 0 or gap > 1.45 * max(pitch, previous.height) or line.left < left - previous.size * 3:
+    if gap < 0 or gap > PARAGRAPH_GAP * max(pitch, previous.size) or line.left < left - previous.size * 3:
         return True  # a new column, or white space between
     if abs(line.size - previous.size) > 0.15 * max(line.size, previous.size, body_size * 0.5):
         return True  # a heading begins or ends
