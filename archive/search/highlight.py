@@ -21,8 +21,9 @@ SNIPPET_CHARS = 240
 SNIPPET_FRAGMENTS = 2
 
 
-def snippets(reader: Any, q: Any, bodies: dict[int, str]) -> dict[int, str]:
-    """docnum -> HTML snippet: the body's best passages with the query's words marked, or its opening."""
+def snippets(reader: Any, q: Any, bodies: dict[int, str]) -> dict[int, tuple[str, int]]:
+    """docnum -> (HTML snippet, where in the body it starts): the body's best passages with the query's words
+    marked, or its opening (the start tells a paged document's snippet its page)."""
     words = sorted(wanted_terms(reader, q, ("body",)))
     tokens: dict[int, list[Token]] = {docnum: [] for docnum in bodies}
     for word in words:
@@ -42,14 +43,15 @@ def snippets(reader: Any, q: Any, bodies: dict[int, str]) -> dict[int, str]:
     out = {}
     for docnum, body in bodies.items():
         found = sorted(tokens[docnum], key=lambda t: t.startchar)
-        snippet = ""
+        snippet, start = "", 0
         if found:
             fragments = fragmenter.fragment_matches(body, found)
             best = highlight.top_fragments(
                 fragments, SNIPPET_FRAGMENTS, highlight.BasicFragmentScorer(), highlight.FIRST
             )
             snippet = formatter(body, best).replace("\n\n", " ")
-        out[docnum] = snippet or opening(body)
+            start = min((fragment.startchar for fragment in best), default=0)
+        out[docnum] = (snippet, start) if snippet else (opening(body), 0)
     return out
 
 
