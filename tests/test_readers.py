@@ -59,7 +59,7 @@ def test_directories_are_walked_for_supported_files(tmp_path: Path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "story.txt").write_text(STORY)
     (tmp_path / "a" / "page.html.gz").write_bytes(b"")
-    (tmp_path / "a" / "photo.jpg").write_bytes(b"\xff\xd8")
+    (tmp_path / "a" / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftyp")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "x.txt").write_text(STORY)
     found = [p.relative_to(tmp_path).as_posix() for p in iter_files([tmp_path])]
