@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 INDEX ?= index
 CHROMIUM ?= /usr/bin/chromium
+TESSERACT ?= /usr/bin/tesseract
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install index serve lint bench bench-scale model clean
@@ -33,11 +34,16 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji
 
+# Scans are read by Tesseract OCR with its English data; install it when it is missing.
+$(TESSERACT):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq tesseract-ocr tesseract-ocr-eng
+
 # Tests marked `slow` (all of Reuters-21578 through the CLI, about four minutes) run where CI is set, as CI
 # sets it (CI=true); elsewhere `make test CI=1` or plain `pytest` runs them too.
 PYTEST_ARGS ?= $(if $(CI),,-m "not slow")
 
-test: install $(CHROMIUM)
+test: install $(CHROMIUM) $(TESSERACT)
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -52,6 +58,7 @@ bench: install
 	$(BIN)/python bench/bench_countries.py
 	$(BIN)/python bench/bench_extraction.py
 	$(BIN)/python bench/bench_duplicates.py
+	PYTHONPATH=. $(BIN)/python bench/bench_documents.py
 
 # The archive beside tantivy at growing sizes (hours at 1M articles: the ingest is Whoosh's).
 SCALE_STEPS ?= 100000,300000,1000000

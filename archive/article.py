@@ -6,6 +6,7 @@ and topics with `dataclasses.replace`; the index stores it and search returns it
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,11 +55,25 @@ class Article:
     topics: tuple[str, ...] = ()  # IPTC Media Topics top-level slugs, most confident first
     topic_scores: dict[str, float] = field(default_factory=dict)  # slug -> confidence
     topic_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> terms that weighed most
+    # Documents (PDF, Office, e-mail, scans): what the file says about itself (title, author, created, ...),
+    # kept apart from what its text says; where each page starts in `body` (page N at page_starts[N - 1]);
+    # whether the text came from OCR, and Tesseract's mean word confidence (0-1) when it did.
+    metadata: dict[str, str] = field(default_factory=dict)
+    page_starts: tuple[int, ...] = ()
+    ocr: bool = False
+    ocr_confidence: float | None = None
+    # E-mail: the message an attachment came with, and the attachments read from a message (article ids).
+    attachment_of: str | None = None
+    attachments: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
         """A short stable id derived from the source, so re-indexing updates in place."""
         return article_id(self.source)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (from 1) that the body's character `offset` is on, or None for text without pages."""
+        return page_at(self.page_starts, offset)
 
     @property
     def content_hash(self) -> str:
@@ -97,10 +112,18 @@ class Article:
 
 
 # The fields JSON gives back as lists, which the frozen article keeps as tuples.
-_TUPLE_FIELDS = ("authors", "subheads", "countries", "topics")
+_TUPLE_FIELDS = ("authors", "subheads", "countries", "topics", "page_starts", "attachments")
 _DICT_OF_TUPLES = ("credits", "country_evidence", "topic_evidence")
 
 
 def article_id(source: str) -> str:
     """The id for an article read from `source` (a path, or `path#item`)."""
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
+
+
+def page_at(page_starts: tuple[int, ...] | list[int], offset: int) -> int | None:
+    """The page (from 1) a body offset is on, given where each page starts; None when there are no pages.
+
+    A page with no text of its own starts where the next one does: the offset belongs to the last of them.
+    """
+    return max(1, bisect.bisect_right(page_starts, offset)) if page_starts else None

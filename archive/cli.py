@@ -259,8 +259,10 @@ def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: f
     from archive.ingest.indexer import Indexer
     from archive.ingest.indexer import Progress as Callbacks
     from archive.ingest.watch import Changes, watch
+    from archive.store.sources import record_sources
 
     settings = Settings.from_env(index_dir=index_dir)
+    record_sources(settings.index_dir, folders)
     enricher: list[Enricher] = []  # loaded on the first change, then kept for the whole watch
 
     def shared_enricher() -> Enricher:

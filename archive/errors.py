@@ -62,6 +62,10 @@ class NoArticleText(ArchiveError):
     skipped = True
 
 
+class OcrUnavailable(ArchiveError):
+    """needs OCR, but Tesseract cannot run"""
+
+
 class ModelNotLoaded(ArchiveError):
     """the spaCy pipeline could not be loaded"""
 

@@ -13,12 +13,14 @@ import random
 import resource
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.names import printable
 from archive.search import SearchRequest, search
 from archive.store import open_index
 from tests.helpers import ROOT, article_page, warc_bytes
+from tests.makers import docx_bytes, email_bytes, mbox_bytes, odt_bytes, pdf_bytes, press_release_blocks
 
 MAX_RSS_MB = 1500  # the enrichment pipeline alone is about 250 MB; a 1 MB body in one piece peaked at 1.6 GB
 PROSE = (
@@ -135,6 +137,22 @@ def bad_files(folder: Path) -> list[Path]:
             f"nav{n}.html": b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
             f"nostory{n}.sgm": b"<!DOCTYPE lewis SYSTEM 'lewis.dtd'>\n<NOTREUTERS>text</NOTREUTERS>\n",
         }
+    # Documents: cut short, encrypted, junk or empty under each document suffix.
+    pdf = pdf_bytes(press_release_blocks())
+    docx = docx_bytes(title="t", author="a", created=datetime(2024, 3, 5), paragraphs=[("text", PROSE)])
+    odt = odt_bytes(title="t", author="a", created="2024-03-05T09:30:00", paragraphs=[("text", PROSE)])
+    mail = email_bytes(subject="Pier", sender="desk@x.example", date=datetime(2024, 3, 5, tzinfo=UTC),
+                       message_id="m@x", text=PROSE.format(w="zzzz"))  # fmt: skip
+    made |= {
+        "cut.pdf": pdf[:300], "sealed.pdf": pdf_bytes(press_release_blocks(), encrypt="secret"),
+        "cut.docx": docx[: len(docx) // 2], "cut.odt": odt[: len(odt) // 2], "zip.docx": odt,
+        "cut.mbox": mbox_bytes([mail, mail])[:-30], "notmail.mbox": b"Subject: no From line\n\nhi\n",
+        "headers.eml": b"no headers here at all", "bad.msg": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+        "notrtf.rtf": b"plain text, no rtf", "old.doc": b"\xd0\xcf\x11\xe0" + bytes(60),
+        **{f"binary{suffix}": junk for suffix in (".pdf", ".docx", ".odt", ".eml", ".mbox", ".msg", ".png", ".tif",
+                                                  ".rtf", ".md")},
+        **{f"empty{suffix}": b"" for suffix in (".pdf", ".docx", ".eml", ".mbox", ".msg", ".jpg", ".rtf", ".md")},
+    }  # fmt: skip
     made[os.fsdecode(b"caf\xe9-binary.txt")] = junk
     made["new\nline.txt"] = junk
     made["-leading-dash.html"] = junk
@@ -156,7 +174,7 @@ def test_bad_files_among_good_ones(tmp_path: Path):
     folder.mkdir()
     good = good_files(folder)
     bad = bad_files(folder)
-    for name in ("a.pdf", "b.docx", "c.eml"):
+    for name in ("a.xlsx", "b.pptx", "c.zip"):
         (folder / name).write_bytes(b"not for the archive")
     assert len(bad) >= 200
 
@@ -183,7 +201,7 @@ def test_bad_files_among_good_ones(tmp_path: Path):
     assert not repeated, f"bad files with more than one line: {repeated}"
     for name in good:
         assert not [line for line in lines if f"{folder / name}:" in line], (name, output)
-    assert "3 not read (1 .docx, 1 .eml, 1 .pdf)" in lines[-1], lines[-1]
+    assert "3 not read (1 .pptx, 1 .xlsx, 1 .zip)" in lines[-1], lines[-1]
 
     ix = open_index(index_dir)
     missing = [name for name, word in good.items() if search(ix, SearchRequest(q=word))["total"] != 1]

@@ -108,14 +108,14 @@ def test_a_newline_in_a_name_stays_on_its_line(tmp_path: Path):
 
 
 def test_a_folder_of_only_unsupported_files_says_so(tmp_path: Path):
-    folder = tmp_path / "mail"
+    folder = tmp_path / "office"
     folder.mkdir()
-    for name in ("a.pdf", "b.pdf", "c.docx", "d.eml", "e.md", "f.tar.gz", "README"):
-        (folder / name).write_bytes(b"%PDF-1.4 not for us")
+    for name in ("a.xlsx", "b.xlsx", "c.pptx", "d.zip", "e.csv", "f.tar.gz", "README"):
+        (folder / name).write_bytes(b"PK not for us")
     result = index(tmp_path / "index", folder)
     assert result.exit_code == 0, result.output  # other types are not errors
     assert "0 files:" in result.output
-    assert "7 not read (2 .pdf, 1 .docx, 1 .eml, 1 .md, 1 .tar.gz, 1 without suffix)" in result.output, result.output
+    assert "7 not read (2 .xlsx, 1 .csv, 1 .pptx, 1 .tar.gz, 1 .zip, 1 without suffix)" in result.output, result.output
     assert "0 skipped" in result.output  # not skips: never meant to be read
 
 

@@ -44,7 +44,8 @@ def test_bad_files_get_errors_that_name_them(tmp_path: Path):
         "empty.txt": (b"", NoArticleText),
         "broken.txt.gz": (gzip.compress(STORY.encode())[:20], UnreadableFile),
         "huge.txt": (b"word " * (MB // 2), FileTooLarge),
-        "notes.docx": (b"PK\x03\x04", UnsupportedFormat),
+        "notes.docx": (b"PK\x03\x04", UnreadableFile),  # a broken ZIP
+        "sheet.xlsx": (b"PK\x03\x04", UnsupportedFormat),
     }
     for name, (data, error_type) in cases.items():
         (tmp_path / name).write_bytes(data)
@@ -58,7 +59,7 @@ def test_directories_are_walked_for_supported_files(tmp_path: Path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "story.txt").write_text(STORY)
     (tmp_path / "a" / "page.html.gz").write_bytes(b"")
-    (tmp_path / "a" / "photo.jpg").write_bytes(b"\xff\xd8")
+    (tmp_path / "a" / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftyp")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "x.txt").write_text(STORY)
     found = [p.relative_to(tmp_path).as_posix() for p in iter_files([tmp_path])]

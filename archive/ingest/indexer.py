@@ -43,6 +43,7 @@ from archive.store import (
     write_documents,
 )
 from archive.store.damage import describe, index_errors
+from archive.store.sources import record_sources
 
 BATCH_ARTICLES = 256  # articles enriched together (one NER call; the worker's unit of work)
 COMMIT_ARTICLES = 4096  # at most this many articles in one commit: memory stays bounded by it, not the archive
@@ -141,6 +142,7 @@ class Indexer:
     def run(self, paths: Iterable[Path], *, remove_missing: bool = True) -> RunStats:
         """Index every file below `paths`; drop articles of files gone from named folders."""
         paths = list(paths)
+        record_sources(self.index_dir, paths)  # what the web app's "Open original" may serve
         folders = [p for p in paths if p.is_dir()] if remove_missing else []
         return self.index_files(self._files(paths), missing_under=folders)
 

@@ -25,9 +25,10 @@ from archive.store import ArchiveWriter, article_document, open_index
 from archive.store.check import READ_ERRORS, read_toc
 from archive.store.damage import describe
 from archive.store.index import segment_files
+from archive.store.sources import SOURCES_FILE
 
 # Files of an index folder that are not Whoosh's own and come along to a rebuilt index.
-KEPT_FILES = ("topics.toml", "saved-searches.json", "bands.sqlite")
+KEPT_FILES = ("topics.toml", "saved-searches.json", "bands.sqlite", SOURCES_FILE)
 
 
 @dataclass

@@ -15,7 +15,7 @@ dicts; none of them touches Whoosh or the columns directly. The pipeline of one 
 - `export`    — every matching story streamed: flat rows (CSV) or whole articles (JSON Lines)
 """
 
-from archive.search.articles import count_since, entity, get_article, similar, versions
+from archive.search.articles import count_since, entity, get_article, linked, similar, source_file, versions
 from archive.search.export import EXPORT_COLUMNS
 from archive.search.highlight import marked_body
 from archive.search.request import FACET_LIMIT, MAX_PAGE, SORTS, SearchRequest
@@ -30,8 +30,10 @@ __all__ = [
     "count_since",
     "entity",
     "get_article",
+    "linked",
     "marked_body",
     "search",
     "similar",
+    "source_file",
     "versions",
 ]

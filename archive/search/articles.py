@@ -41,6 +41,23 @@ def get_article(ix: Index, article_id: str) -> dict[str, Any] | None:
     return with_safe_url(article)
 
 
+def source_file(ix: Index, article_id: str) -> str | None:
+    """The file (as stored) an article was read from, or None when there is no such article."""
+    stored = snapshot(ix).searcher.document(id=article_id)
+    return stored.get("file") if stored else None
+
+
+def linked(ix: Index, article_ids: list[str]) -> list[dict[str, Any]]:
+    """Brief records (id, headline, published, source) of these articles, in order; ids no longer indexed left out."""
+    searcher = snapshot(ix).searcher
+    found = []
+    for article_id in article_ids:
+        if stored := searcher.document(id=article_id):
+            article = read_article(stored)
+            found.append({key: article.get(key) for key in ("id", "headline", "published", "source")})
+    return found
+
+
 def versions(ix: Index, article_id: str) -> list[dict[str, Any]]:
     """The other versions of this article's story, oldest first; exact copies say so."""
     searcher = snapshot(ix).searcher

@@ -76,8 +76,9 @@ def _form(word: str) -> str:
     return next((t.text for t in TEXT_ANALYZER(word, no_morph=True, removestops=False)), "")
 
 
-def snippets(reader: Any, q: Any, bodies: dict[int, str]) -> dict[int, str]:
-    """docnum -> HTML snippet: the body's best passages with the query's matches marked, or its opening."""
+def snippets(reader: Any, q: Any, bodies: dict[int, str]) -> dict[int, tuple[str, int]]:
+    """docnum -> (HTML snippet, where in the body it starts): the body's best passages with the query's
+    matches marked, or its opening (the start tells a paged document's snippet its page)."""
     wanted = patterns(reader, q)
     places: dict[int, Places] = {docnum: defaultdict(list) for docnum in bodies}
     for word in sorted({w for p in wanted for w in p.words}):
@@ -99,14 +100,15 @@ def snippets(reader: Any, q: Any, bodies: dict[int, str]) -> dict[int, str]:
             Token(text=body[s:e], pos=n, startchar=s, endchar=e, matched=True)
             for n, (s, e) in enumerate(marked_spans(body, places[docnum], wanted))
         ]
-        snippet = ""
+        snippet, start = "", 0
         if found:
             fragments = fragmenter.fragment_matches(body, found)
             best = highlight.top_fragments(
                 fragments, SNIPPET_FRAGMENTS, highlight.BasicFragmentScorer(), highlight.FIRST
             )
             snippet = formatter(body, best).replace("\n\n", " ")
-        out[docnum] = snippet or opening(body)
+            start = min((fragment.startchar for fragment in best), default=0)
+        out[docnum] = (snippet, start) if snippet else (opening(body), 0)
     return out
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from whoosh.index import Index
 
+from archive.article import page_at
 from archive.facets import REGISTRY
 from archive.search.counts import histogram, top_values
 from archive.search.highlight import snippets
@@ -51,7 +52,8 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
     for docnum, score in placed:
         article = articles[docnum]
         hit = {key: article[key] for key in HIT_KEYS}
-        hit["snippet"] = marked[docnum]
+        hit["snippet"], start = marked[docnum]
+        hit["page"] = page_at(article.get("page_starts") or (), start)  # "page 3" for a paged document
         hit["score"] = round(score, 4) if score is not None else None  # date orders have no scores
         hit["versions"] = columns.other_versions(docnum)
         hits.append(hit)

@@ -85,7 +85,10 @@ def article_document(article: Article, content_hash: str, file: str, *, group: s
 
 # What an exact copy keeps of its own: where and when it was published. The text and what
 # enrichment found in it are the original's, read from there.
-COPY_KEYS = ("id", "source", "url", "headline", "headline_derived", "byline", "authors", "dateline", "published")
+COPY_KEYS = (
+    "id", "source", "url", "headline", "headline_derived", "byline", "authors", "dateline", "published",
+    "metadata", "attachment_of", "attachments",  # a file's own metadata, and the e-mail it came with
+)  # fmt: skip
 
 
 def copy_document(article: Article, content_hash: str, file: str, *, copy_of: str, group: str) -> dict[str, Any]:

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, send_file, url_for
 
+from archive.article import page_at
 from archive.display import country_flag, country_name, topic_label
 from archive.errors import ArchiveError, IndexMissing
 from archive.facets import BY_NAME, ENTITY_PAGES, NAMES, REGISTRY
+from archive.names import printable
 from archive.search import (
     FACET_LIMIT,
     SearchRequest,
     count_since,
     entity,
     get_article,
+    linked,
     marked_body,
     search,
     similar,
+    source_file,
     versions,
 )
+from archive.store.sources import original_file
 from archive.web import saved
 from archive.web.index_access import get_index
 
@@ -60,15 +66,52 @@ def article_page(article_id: str) -> Any:
     if article is None:
         abort(404, f"No article with id {article_id}.")
     q = request.args.get("q", "")[:1000]
-    paragraphs = zip(article["body"].split("\n\n"), marked_body(ix, q, article["body"]), strict=True)
+    texts = article["body"].split("\n\n")
     return render_template(
         "article.html",
         article=article,
-        paragraphs=list(paragraphs),
+        paragraphs=list(zip(texts, marked_body(ix, q, article["body"]), _page_marks(article, texts), strict=True)),
         q=q,
         similar=similar(ix, article_id),
         versions=versions(ix, article_id),
+        attachments=linked(ix, list(article.get("attachments") or [])),
+        attached_to=linked(ix, [article["attachment_of"]]) if article.get("attachment_of") else [],
     )
+
+
+def _page_marks(article: dict[str, Any], paragraphs: list[str]) -> list[int | None]:
+    """For each paragraph, the page it starts (the first paragraph on a page), else None; all None without pages."""
+    starts = article.get("page_starts") or []
+    marks: list[int | None] = []
+    offset, shown = 0, 0
+    for paragraph in paragraphs:
+        page = page_at(starts, offset)
+        marks.append(page if page and page > shown else None)
+        shown = max(shown, page or 0)
+        offset += len(paragraph) + 2
+    return marks
+
+
+@bp.get("/articles/<article_id>/original")
+def original(article_id: str) -> Any:
+    """The file an article was read from, as a download; only from inside a folder (or a file) that was indexed.
+
+    Nothing the request names is opened: the id finds the stored file, whose real path (links resolved) must
+    lie inside a recorded source.
+    """
+    try:
+        ix = get_index()
+        file = source_file(ix, article_id)
+    except IndexMissing:
+        abort(404)
+    if file is None:
+        abort(404, f"No article with id {article_id}.")
+    path = original_file(current_app.config["INDEX_DIR"], file)
+    if path is None:
+        abort(404, "The original file is gone, or is not inside a folder that was indexed.")
+    stream = path.open("rb")
+    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return send_file(stream, mimetype=mimetype, as_attachment=True, download_name=printable(path.name), max_age=0)
 
 
 @bp.get("/entities/<facet>/<path:value>")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import errno
 import gzip
+import io
 import re
 import stat
 import zlib
@@ -55,18 +56,23 @@ def read_bytes(path: Path, max_bytes: int, *, gunzip: bool = True) -> bytes:
             raise NotRegularFile(subject=str(path))
         if info.st_size > max_bytes:
             raise FileTooLarge(f"{info.st_size:,} bytes, limit {max_bytes:,}", subject=str(path))
-        if not gunzip or path.suffix.lower() != ".gz":
-            return path.read_bytes()
-        with gzip.open(path, "rb") as stream:
-            data = stream.read(max_bytes + 1)
-    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise UnreadableFile(f"broken gzip: {exc}", subject=str(path)) from exc
+        data = path.read_bytes()
     except OSError as exc:
         detail = "a loop of symbolic links" if exc.errno == errno.ELOOP else exc.strerror or str(exc)
         raise UnreadableFile(detail, subject=str(path)) from exc
-    if len(data) > max_bytes:
-        raise FileTooLarge(f"more than {max_bytes:,} bytes unpacked", subject=str(path))
-    return data
+    return unpack_gzip(data, max_bytes, str(path)) if gunzip and path.suffix.lower() == ".gz" else data
+
+
+def unpack_gzip(data: bytes, max_bytes: int, subject: str) -> bytes:
+    """Gzipped bytes unpacked, refusing more than `max_bytes` (a gzip bomb stops there, unread)."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            unpacked = stream.read(max_bytes + 1)
+    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+        raise UnreadableFile(f"broken gzip: {exc}", subject=subject) from exc
+    if len(unpacked) > max_bytes:
+        raise FileTooLarge(f"more than {max_bytes:,} bytes unpacked", subject=subject)
+    return unpacked
 
 
 def decode(data: bytes, source: str, *, markup: bool = False, charset: str | None = None) -> str:

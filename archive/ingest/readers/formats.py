@@ -7,6 +7,7 @@ and a file of many articles reports each bad one by `path#item`.
 
 from __future__ import annotations
 
+import contextvars
 import errno
 import os
 import stat
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from archive.article import Article
 from archive.errors import ArchiveError, BinaryFile, NotRegularFile, UnreadableFile, UnsupportedFormat
-from archive.ingest.readers.decode import decode, looks_binary, read_bytes
+from archive.ingest.readers.decode import decode, looks_binary, read_bytes, unpack_gzip
 from archive.ingest.readers.reuters import read_reuters
 from archive.ingest.readers.wire import parse_wire_text
 from archive.names import stored_name
@@ -59,6 +60,42 @@ def _read_jsonl(data: bytes, path: str) -> list[Article | ArchiveError]:
     return read_jsonl(decode(data, path), path)
 
 
+def _read_pdf(data: bytes, path: str) -> list[Article | ArchiveError]:
+    from archive.ingest.readers.pdf import read_pdf  # pypdfium2 loads only for PDFs
+
+    return read_pdf(data, path)
+
+
+def _read_image(data: bytes, path: str) -> list[Article | ArchiveError]:
+    from archive.ingest.readers.ocr import read_image  # Pillow loads only for scans
+
+    return list(read_image(data, path))
+
+
+def _read_office(reader: str) -> Callable[[bytes, str], list[Article | ArchiveError]]:
+    def read(data: bytes, path: str) -> list[Article | ArchiveError]:
+        from archive.ingest.readers import office  # python-docx, odfpy, striprtf load only for their files
+
+        return list(getattr(office, reader)(data, path))
+
+    return read
+
+
+def _read_markdown(data: bytes, path: str) -> list[Article | ArchiveError]:
+    from archive.ingest.readers.markdown import read_markdown  # markdown-it loads only for Markdown
+
+    return list(read_markdown(decode(data, path), path))
+
+
+def _read_mail(reader: str) -> Callable[[bytes, str], list[Article | ArchiveError]]:
+    def read(data: bytes, path: str) -> list[Article | ArchiveError]:
+        from archive.ingest.readers import mail, msg  # bs4 loads for HTML bodies, olefile for Outlook's files
+
+        return getattr(msg if reader == "read_msg" else mail, reader)(data, path, _read_attachment)
+
+    return read
+
+
 READERS: dict[str, Callable[[bytes, str], list[Article | ArchiveError]]] = {
     ".txt": _read_text,
     ".text": _read_text,
@@ -73,7 +110,21 @@ READERS: dict[str, Callable[[bytes, str], list[Article | ArchiveError]]] = {
     ".xml": _read_feed,  # only feeds among XML files are read; the others are skipped
     ".jsonl": _read_jsonl,
     ".ndjson": _read_jsonl,
+    ".pdf": _read_pdf,
+    ".eml": _read_mail("read_eml"),
+    ".mbox": _read_mail("read_mbox"),
+    ".msg": _read_mail("read_msg"),
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
+    ".docx": _read_office("read_docx"),
+    ".odt": _read_office("read_odt"),
+    ".rtf": _read_office("read_rtf"),
+    ".doc": _read_office("read_doc"),
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".tif", ".tiff"), _read_image),
 }
+MAX_NESTING = 4  # e-mails attached to e-mails, this deep at most
+# How deep in attachments the current read is, and its size limit (what an attachment's gzip may unpack to).
+_READING: contextvars.ContextVar[tuple[int, int]] = contextvars.ContextVar("reading", default=(0, 0))
 # Formats whose reader unpacks gzip itself, member by member, so a damaged file still gives what precedes the damage.
 SELF_UNPACKING = frozenset({".warc"})
 
@@ -103,7 +154,7 @@ def is_supported(path: Path) -> bool:
 @dataclass
 class Found:
     """What a walk met besides the files it yields: a line each for what it could not take, and a count by
-    suffix of the files of types the archive does not read (not an error: a folder holds PDFs)."""
+    suffix of the files of types the archive does not read (not an error: a folder holds spreadsheets)."""
 
     problems: list[ArchiveError] = field(default_factory=list)
     not_read: Counter[str] = field(default_factory=Counter)
@@ -111,7 +162,7 @@ class Found:
     unlisted: list[Path] = field(default_factory=list)
 
     def not_read_summary(self) -> str:
-        """`3 not read (2 .pdf, 1 .docx)`, or "" when every file was of a type the archive reads."""
+        """`3 not read (2 .xlsx, 1 .zip)`, or "" when every file was of a type the archive reads."""
         if not self.not_read:
             return ""
         counted = sorted(self.not_read.items(), key=lambda item: (-item[1], item[0]))
@@ -210,21 +261,48 @@ def read_file(path: Path, *, max_bytes: int) -> FileResult:
     except (OSError, RuntimeError):  # gone, or a loop of links: read_bytes says which
         name = stored_name(path)
     suffix = format_suffix(path)
-    reader = READERS.get(suffix)
     try:
-        if reader is None:
+        if suffix not in READERS:
             raise UnsupportedFormat(f"suffix {''.join(path.suffixes) or '(none)'}", subject=name)
-        items = reader(read_bytes(path, max_bytes, gunzip=suffix not in SELF_UNPACKING), name)
+        data = read_bytes(path, max_bytes, gunzip=False)
     except ArchiveError as exc:
         exc.subject = exc.subject or name
         result.errors.append(exc)
         return result
-    except RecursionError:  # markup nested too deep for the parser
-        result.errors.append(UnreadableFile("nested too deeply to parse", subject=name))
-        return result
-    except Exception as exc:  # a parser choking on malformed input, or a bug: this file fails, the run goes on
-        result.errors.append(UnreadableFile(f"the reader failed: {describe(exc)}", subject=name))
-        return result
-    for item in items:
+    for item in read_data(data, path.name, name, max_bytes=max_bytes):
         (result.errors if isinstance(item, ArchiveError) else result.articles).append(item)  # type: ignore[arg-type]
     return result
+
+
+def read_data(data: bytes, filename: str, source: str, *, max_bytes: int) -> list[Article | ArchiveError]:
+    """Bytes that a file (or an e-mail's attachment) named `filename` held, through the reader for its suffix,
+    as articles named `source`; gzip unpacked. Every failure is an error naming `source`, never a raise.
+
+    Attachments nest (an e-mail attached to an e-mail): past MAX_NESTING deep they are refused.
+    """
+    suffix = format_suffix(Path(filename))
+    reader = READERS.get(suffix)
+    depth = _READING.get()[0]
+    token = _READING.set((depth + 1, max_bytes))
+    try:
+        if reader is None:
+            raise UnsupportedFormat(f"suffix {''.join(Path(filename).suffixes) or '(none)'}", subject=source)
+        if depth > MAX_NESTING:
+            raise UnreadableFile(f"attachments nested more than {MAX_NESTING} deep", subject=source)
+        if suffix not in SELF_UNPACKING and filename.lower().endswith(".gz"):
+            data = unpack_gzip(data, max_bytes, source)
+        return reader(data, source)
+    except ArchiveError as exc:
+        exc.subject = exc.subject or source
+        return [exc]
+    except RecursionError:  # markup nested too deep for the parser
+        return [UnreadableFile("nested too deeply to parse", subject=source)]
+    except Exception as exc:  # a parser choking on malformed input, or a bug: this file fails, the run goes on
+        return [UnreadableFile(f"the reader failed: {describe(exc)}", subject=source)]
+    finally:
+        _READING.reset(token)
+
+
+def _read_attachment(data: bytes, filename: str, source: str) -> list[Article | ArchiveError]:
+    """An e-mail's attachment, read as a file of its name would be, within the message's own size limit."""
+    return read_data(data, filename, source, max_bytes=_READING.get()[1])

@@ -11,6 +11,9 @@ Field mapping (for each field the first key with a value wins; other keys are ig
 | url       | `url`, `link`                        | string                                                          |
 | source    | `id`                                 | string or integer: `path#<id>`; without one `path#<line number>`|
 
+Records in the archive's own shape keep every field (entities, pages, OCR, metadata); the links between an
+e-mail and its attachments are carried over to the ids the records get here.
+
 Plain text is split into paragraphs at blank or indented lines; single line
 breaks join wrapped lines, unless the lines are long (then each is a paragraph),
 as for `.txt` files. A byline that reads "By ..." is kept as the byline; agencies
@@ -24,6 +27,7 @@ Ids must be unique within a file; a repeated id falls back to the line number.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,6 +51,7 @@ def read_jsonl(text: str, path: str) -> list[Article | ArchiveError]:
     """Articles from the lines of one export, each bad line's error in its place."""
     items: list[Article | ArchiveError] = []
     seen: set[str] = set()
+    renamed: dict[str, str] = {}  # an archive record's id when exported -> its id now
     lines = 0
     for number, line in enumerate(text.split("\n"), start=1):  # not splitlines: JSON strings may hold U+2028
         if not line.strip():
@@ -68,14 +73,32 @@ def read_jsonl(text: str, path: str) -> list[Article | ArchiveError]:
         seen.add(source)
         try:
             items.append(record_to_article(record, source))
+            if isinstance(key, str) and isinstance(record.get("entities"), dict):
+                renamed[key] = items[-1].id  # type: ignore[union-attr]
         except (NoArticleText, UnreadableFile) as exc:
             exc.subject = where
             items.append(exc)
     if not lines:
         raise NoArticleText("no lines", subject=path)
+    items = _relink(items, renamed)
     if not any(isinstance(item, Article | NoArticleText) for item in items) and lines > 1:
         raise UnreadableFile("no line is a JSON object: not JSON Lines", subject=path)
     return items
+
+
+def _relink(items: list[Article | ArchiveError], renamed: dict[str, str]) -> list[Article | ArchiveError]:
+    """Links between exported articles (an e-mail and its attachments) by the ids they have now; a link to an
+    article the file does not hold is dropped."""
+    out: list[Article | ArchiveError] = []
+    for item in items:
+        if isinstance(item, Article) and (item.attachments or item.attachment_of):
+            item = replace(
+                item,
+                attachments=tuple(renamed[a] for a in item.attachments if a in renamed),
+                attachment_of=renamed.get(item.attachment_of or ""),
+            )
+        out.append(item)
+    return out
 
 
 def record_to_article(record: dict[str, Any], source: str) -> Article:

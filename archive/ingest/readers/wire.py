@@ -10,6 +10,8 @@ HTML and SGML readers reuse them for whatever wire furniture their bodies carry.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from typing import Any
 
 from archive.article import Article, Dateline
 from archive.errors import NoArticleText
@@ -40,17 +42,28 @@ MAX_DERIVED_HEADLINE = 100
 
 def parse_wire_text(text: str, source: str) -> Article:
     """An article from plain-text wire copy such as the seed: headline?, byline?, dateline, story."""
-    paragraphs = split_paragraphs(text)
-    headline = byline = None
+    return article_from_paragraphs(source, split_paragraphs(text))
+
+
+def article_from_paragraphs(
+    source: str, paragraphs: list[str], *, headline: str | None = None, **fields: Any
+) -> Article:
+    """The furniture at the top of any plain document (headline?, byline?, dateline), then `build_article`.
+
+    A `headline` the format marked (a document's title) is taken as it is; otherwise a short first
+    paragraph before the story is one. `fields` go to `build_article`.
+    """
+    paragraphs = list(paragraphs)
+    byline = None
     authors: tuple[str, ...] = ()
-    if paragraphs and _looks_like_headline(paragraphs):
+    if headline is None and paragraphs and _looks_like_headline(paragraphs):
         headline = paragraphs.pop(0)
     if paragraphs and (parsed := parse_byline(paragraphs[0])):
         byline, authors = parsed
         paragraphs.pop(0)
     if headline is None and len(paragraphs) > 1 and _looks_like_headline(paragraphs):
         headline = paragraphs.pop(0)
-    return build_article(source, paragraphs, headline=headline, byline=byline, authors=authors)
+    return build_article(source, paragraphs, headline=headline, byline=byline, authors=authors, **fields)
 
 
 def build_article(
@@ -64,8 +77,12 @@ def build_article(
     dateline: Dateline | None = None,
     published: str | None = None,
     url: str | None = None,
+    headings: Collection[str] = (),
 ) -> Article:
-    """Strip dateline, credits and sign-off from story paragraphs, find subheads, assemble the article."""
+    """Strip dateline, credits and sign-off from story paragraphs, find subheads, assemble the article.
+
+    `headings` are paragraphs the format marked as headings (a document's heading styles): subheads too.
+    """
     paragraphs = [p for p in paragraphs if p.strip()]
     credits: dict[str, tuple[str, ...]] = {}
     while paragraphs and (found := parse_credits(paragraphs[-1])) is not None:
@@ -84,7 +101,7 @@ def build_article(
         dateline, paragraphs[0] = split_dateline(paragraphs[0])
     if agency and not dateline.agency:
         dateline = Dateline(place=dateline.place, agency=agency, date=dateline.date)
-    subheads = tuple(p for p in paragraphs if is_subhead(p))
+    subheads = tuple(p for p in paragraphs if p in headings or is_subhead(p))
     if all(p in subheads for p in paragraphs):
         raise NoArticleText(subject=source)
     body = "\n\n".join(paragraphs)
