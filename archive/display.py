@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from pathlib import Path
 
 import pycountry
 
-BUNDLED_TOPICS = Path(__file__).resolve().parent / "data" / "topics.toml"
+from archive.config import bundled
+
+BUNDLED_TOPICS = bundled("data", "topics.toml")
 
 # Short forms newsrooms use where ISO's names are long or formal.
 SHORT_NAMES = {

@@ -11,8 +11,6 @@ from flask import Flask
 
 from archive.config import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """App factory: settings from the environment (`ARCHIVE_*`), overridden by `test_config`.
@@ -22,7 +20,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     session cookie that carries the CSRF token; without it each process makes its own, so a form opened
     before a restart must be reloaded, and several worker processes need one set.
     """
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app = Flask(__name__)  # templates/ and static/ beside this module, inside the package (so in a wheel too)
     settings = Settings.from_env()
     app.config.from_mapping(
         INDEX_DIR=settings.index_dir,

@@ -14,11 +14,11 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from archive.config import bundled
 from archive.ingest.readers.dates import MONTH_NAMES, WEEKDAY_NAMES
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = bundled("data")
 
 COUNTRY, DEMONYM, REGION, CITY, WEAK, BLOCK = "country", "demonym", "region", "city", "weak", "block"
 
