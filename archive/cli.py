@@ -246,32 +246,37 @@ def rebuild_command(index_dir: Path | None) -> None:
 
 
 @main.command("watch")
-@click.argument("folders", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False, exists=True, path_type=Path))
 @index_option
 @click.option(
     "--interval", default=2.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between scans."
 )
 @click.option("--keep-missing", is_flag=True, help="Keep articles whose files are removed.")
+@click.option("--until-stdin-closes", is_flag=True, hidden=True, help="Stop when standard input ends (`archive app`).")
 @clean_errors
-def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: float, keep_missing: bool) -> None:
-    """Keep the index in step with FOLDERS: new, changed and removed files within seconds (Ctrl-C stops)."""
-    from archive.ingest.enrich.pipeline import ENRICHMENT_VERSION, Enricher
+def watch_command(
+    folders: tuple[Path, ...], index_dir: Path | None, interval: float, keep_missing: bool, until_stdin_closes: bool
+) -> None:
+    """Keep the index in step with FOLDERS: new, changed and removed files within seconds (Ctrl-C stops).
+
+    Without FOLDERS, the archive's own sources (the folders added on its /sources page), as `archive app` does.
+    """
+    settings = Settings.from_env(index_dir=index_dir)
+    if not folders:
+        _watch_sources(settings, interval, until_stdin_closes)
+        return
+    from archive.ingest.enrich.pipeline import ENRICHMENT_VERSION
     from archive.ingest.indexer import Indexer
     from archive.ingest.indexer import Progress as Callbacks
+    from archive.ingest.sources import shared_enricher
     from archive.ingest.watch import Changes, watch
 
-    settings = Settings.from_env(index_dir=index_dir)
-    enricher: list[Enricher] = []  # loaded on the first change, then kept for the whole watch
-
-    def shared_enricher() -> Enricher:
-        if not enricher:
-            enricher.append(Enricher(settings.spacy_model, settings.topics_file))
-        return enricher[0]
+    enricher = shared_enricher(settings)  # loaded on the first change, then kept for the whole watch
 
     def make_indexer() -> Indexer:
         return Indexer(
             settings,
-            enricher_factory=shared_enricher,
+            enricher_factory=enricher,
             enrichment_version=ENRICHMENT_VERSION,
             progress=Callbacks(error=lambda problem: err.print(problem.message, highlight=False)),
         )
@@ -297,6 +302,30 @@ def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: f
         )
     except KeyboardInterrupt:
         err.print("stopped", highlight=False)
+
+
+# Signals that mean "stop" where the system has them: Ctrl-C, kill/systemd, a closed terminal, Ctrl-Break (Windows).
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, n))
+
+
+def _watch_sources(settings: Settings, interval: float, until_stdin_closes: bool) -> None:
+    """The sources of the index, kept indexed; a stop signal (or, under `archive app`, the end of standard input)
+    ends it after the file being read, with everything read so far written."""
+    import threading
+
+    from archive.ingest.sources import SourceIndexer
+
+    stopping = threading.Event()
+    if until_stdin_closes:  # the app that started this process decides: it closes the pipe (or dies)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        threading.Thread(target=lambda: (sys.stdin.buffer.read(), stopping.set()), daemon=True).start()
+    for signum in STOP_SIGNALS:
+        if not (until_stdin_closes and signum == signal.SIGINT):
+            signal.signal(signum, lambda signum, frame: stopping.set())
+    say = lambda line: err.print(line, highlight=False)  # noqa: E731
+    say(f"indexing the sources of {printable(str(settings.index_dir))} (add folders on its /sources page)")
+    SourceIndexer(settings, say=say, should_stop=stopping.is_set).run(interval)
+    say("indexer stopped")
 
 
 def search_options(func: F) -> F:
