@@ -10,23 +10,48 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install index serve lint bench bench-scale model clean
 
+# A .venv made by another Python than $(PYTHON) (an older one, one since removed or upgraded) keeps failing in
+# odd ways; it is made again, saying why. A Python is known by its version and where it is installed.
+PYINFO := import sys; print("Python %d.%d.%d at %s" % (*sys.version_info[:3], sys.base_prefix))
+WANT_PY := $(shell $(PYTHON) -c '$(PYINFO)' 2>/dev/null)
+HAVE_PY := $(shell [ -x $(BIN)/python ] && $(BIN)/python -c '$(PYINFO)' 2>/dev/null)
+ifneq ($(WANT_PY),)
+ifneq ($(wildcard $(VENV)),)
+ifneq ($(HAVE_PY),$(WANT_PY))
+$(info Recreating $(VENV): it was made by $(or $(HAVE_PY),a Python that no longer runs), and PYTHON=$(PYTHON) is $(WANT_PY))
+$(shell rm -rf $(VENV))
+endif
+endif
+endif
+
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "The archive needs Python 3.11 or newer; $(PYTHON) is $(or $(WANT_PY),not there)."; \
+	  echo "Install one (python.org, or your system's python3.11+) and run: make run PYTHON=python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# `make run` needs the runtime dependencies only; the tests' (Playwright, pytest, ruff) come with `make test`.
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.runtime
 
 install: $(VENV)/.installed
 
-index: install
+index: $(VENV)/.runtime
 	$(BIN)/archive index --index $(INDEX) seeds
 
-serve: install
+serve: $(VENV)/.runtime
 	$(BIN)/archive serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-run: index serve
+# The desktop app over ./index with seeds/ as its first source: the browser opens on it (NO_BROWSER=1: not),
+# on $(PORT) or the next free port; it says which.
+run: index
+	$(BIN)/archive app --index $(INDEX) --host $(HOST) --port $(PORT) --add seeds $(if $(NO_BROWSER),--no-browser)
 
 # The browser tests drive Debian's Chromium; install it when it is missing.
 $(CHROMIUM):

@@ -322,8 +322,9 @@ def _watch_sources(settings: Settings, interval: float, until_stdin_closes: bool
     for signum in STOP_SIGNALS:
         if not (until_stdin_closes and signum == signal.SIGINT):
             signal.signal(signum, lambda signum, frame: stopping.set())
-    say = lambda line: err.print(line, highlight=False)  # noqa: E731
-    say(f"indexing the sources of {printable(str(settings.index_dir))} (add folders on its /sources page)")
+    say = lambda line: err.print(line, highlight=False, markup=False)  # noqa: E731
+    if not until_stdin_closes:  # under `archive app`, the app's own lines say what is going on
+        say(f"indexing the sources of {printable(str(settings.index_dir))} (add folders on its /sources page)")
     SourceIndexer(settings, say=say, should_stop=stopping.is_set).run(interval)
     say("indexer stopped")
 
@@ -464,6 +465,81 @@ def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: boo
     err.print(f"Serving {app.config['INDEX_DIR']} on {urls} ({threads} threads)")
     server.run()  # returns on SIGTERM or Ctrl-C, its threads stopped
     err.print("Stopped.")
+
+
+@main.command("app")
+@index_option
+@click.option(
+    "--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port; the next free one if taken."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (this computer only by default).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Requests served at once.")
+@click.option("--no-browser", is_flag=True, envvar="ARCHIVE_NO_BROWSER", help="Do not open the browser.")
+@click.option(
+    "--add",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A folder to add to the sources (once; repeatable).",
+)
+@click.option("--name", default=None, help="Name the archive (kept in its folder; shown in every page's masthead).")
+@click.option(
+    "--interval", default=1.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between scans."
+)
+@clean_errors
+def app_command(
+    index_dir: Path | None,
+    port: int,
+    host: str,
+    threads: int,
+    no_browser: bool,
+    add: tuple[Path, ...],
+    name: str | None,
+    interval: float,
+) -> None:
+    """Open the archive as a desktop program: serve it, open the browser, keep its sources indexed.
+
+    Add folders on its Sources page (or with --add); they are indexed in the background and watched while it
+    runs. Ctrl-C, SIGTERM, closing its window or Stop on the Sources page stops it cleanly. `--index DIR` opens
+    another archive (each is one folder: copy it to back it up).
+    """
+    from archive.desktop.app import run_app
+
+    settings = Settings.from_env(index_dir=index_dir)
+    run_app(
+        index_dir=settings.index_dir,
+        host=host,
+        port=port,
+        threads=threads,
+        open_browser=not no_browser,
+        add=add,
+        name=name,
+        interval=interval,
+        stop_signals=STOP_SIGNALS,
+        say=lambda line: err.print(line, highlight=False, markup=False),
+    )
+
+
+@main.command("install-launcher")
+@index_option
+@click.option("--name", default=None, help="The launcher's name (default: the archive's name).")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write it (default: the applications menu on Linux, the Desktop on macOS and Windows).",
+)
+@click.option("--system", "kind", type=click.Choice(["linux", "macos", "windows"]), default=None, hidden=True)
+@clean_errors
+def install_launcher_command(index_dir: Path | None, name: str | None, folder: Path | None, kind: str | None) -> None:
+    """Write a launcher that opens this archive with `archive app`: a .desktop entry (Linux), a .command (macOS)
+    or a .bat file (Windows)."""
+    from archive.desktop.launcher import install_launcher
+    from archive.store.sources import archive_name
+
+    settings = Settings.from_env(index_dir=index_dir)
+    target = install_launcher(settings.index_dir, name or archive_name(settings.index_dir), folder, kind)
+    err.print(f"launcher written: {printable(str(target))} (it opens {printable(str(settings.index_dir.resolve()))})")
 
 
 @main.command()

@@ -26,7 +26,7 @@ def layer(module: str) -> str:
     if module in LEAVES or module == "archive":
         return "leaf"
     part = module.split(".")[1]
-    return {"cli": "cli", "__main__": "cli"}.get(part, part)
+    return {"cli": "cli", "__main__": "cli", "desktop": "cli"}.get(part, part)  # the desktop app is a front end
 
 
 def imports(path: Path) -> set[str]:

@@ -131,7 +131,9 @@ class SourceIndexer:
         self.sources.scanned(
             source.id, state=state, files=len(watch.snapshot), articles=articles, rescanned=done.full and source.rescan
         )
-        self.say(f"{time.strftime('%H:%M:%S')} {source.shown}: {done.stats.summary()}")
+        stats = done.stats
+        if stats.indexed or stats.updated or stats.removed or stats.failed or stats.skipped:  # quiet when all unchanged
+            self.say(f"{time.strftime('%H:%M:%S')} {source.shown}: {stats.summary()}")
 
     def _indexer(self, source: Source) -> Indexer:
         """An indexer whose progress goes to the page, a few times a second."""

@@ -21,7 +21,8 @@ from typing import Any
 
 from whoosh.query import Prefix
 
-from archive.errors import BadParameter, IndexMissing
+from archive.config import DEFAULT_NAME
+from archive.errors import ArchiveError, BadParameter, IndexMissing
 from archive.names import printable, stored_name
 
 FILE_NAME = "sources.sqlite"
@@ -270,17 +271,20 @@ class Sources:
     def request_removal(self, source_id: int) -> bool:
         return self._set(source_id, removing=1)
 
-    def name(self) -> str | None:
-        """The archive's own name, when one was given (`archive app --name`)."""
+    def setting(self, key: str) -> str | None:
+        """One of the archive's own settings (its `name`; the `url` the open app serves on)."""
         if not self.path.exists():
             return None
         with self._db() as db:
-            row = db.execute("SELECT value FROM settings WHERE key = 'name'").fetchone()
+            row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return row["value"] if row else None
 
-    def set_name(self, name: str) -> None:
+    def set_setting(self, key: str, value: str | None) -> None:
         with self._db() as db:
-            db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('name', ?)", (name,))
+            if value is None:
+                db.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
 
     def progress(self) -> Progress:
         row = None
@@ -364,6 +368,17 @@ class Sources:
         """A removed source, once its articles have left the index."""
         with self._db() as db:
             db.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+
+
+def archive_name(index_dir: Path, configured: str | None = None) -> str:
+    """The archive's name: `configured` (ARCHIVE_NAME), else the one saved in its folder (`archive app --name`,
+    the Sources page), else the folder's own name unless it is the default `index`, else "News archive"."""
+    try:
+        saved = Sources(index_dir).setting("name")
+    except (ArchiveError, sqlite3.Error, OSError):  # a damaged sources file must not take every page down
+        saved = None
+    folder = Path(index_dir).resolve().name
+    return configured or saved or (folder if folder not in ("", "index") else DEFAULT_NAME)
 
 
 def check_folder(text: str, index_dir: Path) -> Path:

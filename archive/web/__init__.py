@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=os.environ.get("ARCHIVE_SECRET_KEY") or secrets.token_hex(32),
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="archive_session",
+        ARCHIVE_NAME=os.environ.get("ARCHIVE_NAME") or None,
     )
     if test_config:
         app.config.update(test_config)
@@ -39,11 +40,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SAVED_SEARCHES"] = Path(saved_searches)
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from archive.web import api, handlers, pages, security
+    from archive.web import api, handlers, pages, security, sources
 
     security.init_app(app, app.config["ALLOWED_HOSTS"])
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    sources.register(app)
     pages.register_template_helpers(app)
     handlers.register_error_handlers(app)
     return app
