@@ -50,10 +50,12 @@ def command(index_dir: Path) -> list[str]:
 
 
 def _desktop_quote(arg: str) -> str:
-    """An Exec argument as the desktop entry specification quotes it."""
+    """An Exec argument as the desktop entry specification writes it: quoted, with `"`, `` ` ``, `$` and `\\`
+    escaped by a backslash, and then every backslash doubled (the value's own string escaping)."""
     if re.fullmatch(r"[A-Za-z0-9_./:=-]+", arg):
         return arg
-    return '"' + re.sub(r'(["`$\\])', r"\\\1", arg) + '"'
+    quoted = '"' + re.sub(r'(["`$\\])', r"\\\1", arg) + '"'
+    return quoted.replace("\\", "\\\\")
 
 
 def _sh_quote(arg: str) -> str:
