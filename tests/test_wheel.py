@@ -13,7 +13,6 @@ from pathlib import Path
 
 from tests.helpers import ROOT, SEED, Started
 
-
 # Nothing of the checkout on the path (PYTHONPATH would hand the installed archive the checkout's copy).
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("ARCHIVE_", "PYTHON"))}
 
