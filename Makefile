@@ -32,12 +32,14 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # `make run` needs the runtime dependencies only; the tests' (Playwright, pytest, ruff) come with `make test`.
+# Editable through a .pth line (compat mode): setuptools' default import hook warns about itself at every install.
+EDITABLE := --config-settings editable_mode=compat -e
 $(VENV)/.runtime: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet $(EDITABLE) .
 	touch $@
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet $(EDITABLE) '.[test]'
 	touch $@ $(VENV)/.runtime
 
 install: $(VENV)/.installed
@@ -71,7 +73,7 @@ lint: install
 	$(BIN)/ruff format --check archive tests bench
 
 bench: install
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet $(EDITABLE) '.[test,bench]'
 	$(BIN)/python bench/bench_index.py
 	$(BIN)/python bench/bench_ner.py
 	$(BIN)/python bench/bench_countries.py
@@ -82,7 +84,7 @@ bench: install
 SCALE_STEPS ?= 100000,300000,1000000
 comma := ,
 bench-scale: install
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet $(EDITABLE) '.[test,bench]'
 	PYTHONPATH=. $(BIN)/python bench/bench_scale.py --articles $(lastword $(subst $(comma), ,$(SCALE_STEPS))) --steps $(SCALE_STEPS)
 
 # Rebuild the bundled NER pipeline from the spaCy 2 teacher (an hour or more; not part of the tests).
