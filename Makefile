@@ -31,16 +31,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# `make run` needs the runtime dependencies only; the tests' (Playwright, pytest, ruff) come with `make test`.
-# Editable through a .pth line (compat mode): setuptools' default import hook warns about itself at every install.
-EDITABLE := --config-settings editable_mode=compat -e
-$(VENV)/.runtime: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet $(EDITABLE) .
+# `make run` installs the archive as a user does (`pip install .`, no -e: what the wheel holds) with its runtime
+# dependencies only, again whenever a file of the package changes; the tests' extras (Playwright, pytest, ruff)
+# and an editable install come with `make test`.
+PACKAGE_FILES := $(shell find archive -type f -not -name '*.pyc')
+$(VENV)/.runtime: pyproject.toml $(PACKAGE_FILES) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet .
 	touch $@
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet $(EDITABLE) '.[test]'
-	touch $@ $(VENV)/.runtime
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
 
 install: $(VENV)/.installed
 
@@ -73,7 +74,7 @@ lint: install
 	$(BIN)/ruff format --check archive tests bench
 
 bench: install
-	$(BIN)/python -m pip install --quiet $(EDITABLE) '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/bench_index.py
 	$(BIN)/python bench/bench_ner.py
 	$(BIN)/python bench/bench_countries.py
@@ -84,7 +85,7 @@ bench: install
 SCALE_STEPS ?= 100000,300000,1000000
 comma := ,
 bench-scale: install
-	$(BIN)/python -m pip install --quiet $(EDITABLE) '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	PYTHONPATH=. $(BIN)/python bench/bench_scale.py --articles $(lastword $(subst $(comma), ,$(SCALE_STEPS))) --steps $(SCALE_STEPS)
 
 # Rebuild the bundled NER pipeline from the spaCy 2 teacher (an hour or more; not part of the tests).

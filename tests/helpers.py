@@ -171,7 +171,7 @@ class Started:
         self.process = subprocess.Popen(
             [*(exe or [sys.executable, "-m", "archive"]), *args],
             cwd=cwd,
-            env={**env, "PYTHONUNBUFFERED": "1"},
+            env={**env, "PYTHONUNBUFFERED": "1", **({} if exe else {"PYTHONPATH": str(ROOT)})},  # this checkout's
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
