@@ -1,4 +1,4 @@
-"""The `archive` command: extract, index, search, serve, ner.
+"""The `archive` command: extract, index, watch, search, export, serve, app (the desktop program), ner.
 
 Every ArchiveError becomes one clean line on stderr and a non-zero exit, never a traceback.
 """
