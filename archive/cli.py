@@ -1,4 +1,4 @@
-"""The `archive` command: extract, index, search, serve, ner.
+"""The `archive` command: extract, index, watch, search, export, serve, app (the desktop program), ner.
 
 Every ArchiveError becomes one clean line on stderr and a non-zero exit, never a traceback.
 """
@@ -246,34 +246,39 @@ def rebuild_command(index_dir: Path | None) -> None:
 
 
 @main.command("watch")
-@click.argument("folders", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False, exists=True, path_type=Path))
 @index_option
 @click.option(
     "--interval", default=2.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between scans."
 )
 @click.option("--keep-missing", is_flag=True, help="Keep articles whose files are removed.")
+@click.option("--until-stdin-closes", is_flag=True, hidden=True, help="Stop when standard input ends (`archive app`).")
 @clean_errors
-def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: float, keep_missing: bool) -> None:
-    """Keep the index in step with FOLDERS: new, changed and removed files within seconds (Ctrl-C stops)."""
-    from archive.ingest.enrich.pipeline import ENRICHMENT_VERSION, Enricher
+def watch_command(
+    folders: tuple[Path, ...], index_dir: Path | None, interval: float, keep_missing: bool, until_stdin_closes: bool
+) -> None:
+    """Keep the index in step with FOLDERS: new, changed and removed files within seconds (Ctrl-C stops).
+
+    Without FOLDERS, the archive's own sources (the folders added on its /sources page), as `archive app` does.
+    """
+    settings = Settings.from_env(index_dir=index_dir)
+    if not folders:
+        _watch_sources(settings, interval, until_stdin_closes)
+        return
+    from archive.ingest.enrich.pipeline import ENRICHMENT_VERSION
     from archive.ingest.indexer import Indexer
     from archive.ingest.indexer import Progress as Callbacks
+    from archive.ingest.sources import shared_enricher
     from archive.ingest.watch import Changes, watch
     from archive.store.sources import record_sources
 
-    settings = Settings.from_env(index_dir=index_dir)
-    record_sources(settings.index_dir, folders)
-    enricher: list[Enricher] = []  # loaded on the first change, then kept for the whole watch
-
-    def shared_enricher() -> Enricher:
-        if not enricher:
-            enricher.append(Enricher(settings.spacy_model, settings.topics_file))
-        return enricher[0]
+    record_sources(settings.index_dir, folders)  # what the web app's "Open original" may serve
+    enricher = shared_enricher(settings)  # loaded on the first change, then kept for the whole watch
 
     def make_indexer() -> Indexer:
         return Indexer(
             settings,
-            enricher_factory=shared_enricher,
+            enricher_factory=enricher,
             enrichment_version=ENRICHMENT_VERSION,
             progress=Callbacks(error=lambda problem: err.print(problem.message, highlight=False)),
         )
@@ -299,6 +304,31 @@ def watch_command(folders: tuple[Path, ...], index_dir: Path | None, interval: f
         )
     except KeyboardInterrupt:
         err.print("stopped", highlight=False)
+
+
+# Signals that mean "stop" where the system has them: Ctrl-C, kill/systemd, a closed terminal, Ctrl-Break (Windows).
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, n))
+
+
+def _watch_sources(settings: Settings, interval: float, until_stdin_closes: bool) -> None:
+    """The sources of the index, kept indexed; a stop signal (or, under `archive app`, the end of standard input)
+    ends it after the file being read, with everything read so far written."""
+    import threading
+
+    from archive.ingest.sources import SourceIndexer
+
+    stopping = threading.Event()
+    if until_stdin_closes:  # the app that started this process decides: it closes the pipe (or dies)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        threading.Thread(target=lambda: (sys.stdin.buffer.read(), stopping.set()), daemon=True).start()
+    for signum in STOP_SIGNALS:
+        if not (until_stdin_closes and signum == signal.SIGINT):
+            signal.signal(signum, lambda signum, frame: stopping.set())
+    say = lambda line: err.print(line, highlight=False, markup=False)  # noqa: E731
+    if not until_stdin_closes:  # under `archive app`, the app's own lines say what is going on
+        say(f"indexing the sources of {printable(str(settings.index_dir))} (add folders on its /sources page)")
+    SourceIndexer(settings, say=say, should_stop=stopping.is_set).run(interval)
+    say("indexer stopped")
 
 
 def search_options(func: F) -> F:
@@ -504,6 +534,81 @@ def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: boo
     err.print(f"Serving {app.config['INDEX_DIR']} on {urls} ({threads} threads)")
     server.run()  # returns on SIGTERM or Ctrl-C, its threads stopped
     err.print("Stopped.")
+
+
+@main.command("app")
+@index_option
+@click.option(
+    "--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port; the next free one if taken."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (this computer only by default).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Requests served at once.")
+@click.option("--no-browser", is_flag=True, envvar="ARCHIVE_NO_BROWSER", help="Do not open the browser.")
+@click.option(
+    "--add",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A folder to add to the sources (once; repeatable).",
+)
+@click.option("--name", default=None, help="Name the archive (kept in its folder; shown in every page's masthead).")
+@click.option(
+    "--interval", default=1.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between scans."
+)
+@clean_errors
+def app_command(
+    index_dir: Path | None,
+    port: int,
+    host: str,
+    threads: int,
+    no_browser: bool,
+    add: tuple[Path, ...],
+    name: str | None,
+    interval: float,
+) -> None:
+    """Open the archive as a desktop program: serve it, open the browser, keep its sources indexed.
+
+    Add folders on its Sources page (or with --add); they are indexed in the background and watched while it
+    runs. Ctrl-C, SIGTERM, closing its window or Stop on the Sources page stops it cleanly. `--index DIR` opens
+    another archive (each is one folder: copy it to back it up).
+    """
+    from archive.desktop.app import run_app
+
+    settings = Settings.from_env(index_dir=index_dir)
+    run_app(
+        index_dir=settings.index_dir,
+        host=host,
+        port=port,
+        threads=threads,
+        open_browser=not no_browser,
+        add=add,
+        name=name,
+        interval=interval,
+        stop_signals=STOP_SIGNALS,
+        say=lambda line: err.print(line, highlight=False, markup=False),
+    )
+
+
+@main.command("install-launcher")
+@index_option
+@click.option("--name", default=None, help="The launcher's name (default: the archive's name).")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write it (default: the applications menu on Linux, the Desktop on macOS and Windows).",
+)
+@click.option("--system", "kind", type=click.Choice(["linux", "macos", "windows"]), default=None, hidden=True)
+@clean_errors
+def install_launcher_command(index_dir: Path | None, name: str | None, folder: Path | None, kind: str | None) -> None:
+    """Write a launcher that opens this archive with `archive app`: a .desktop entry (Linux), a .command (macOS)
+    or a .bat file (Windows)."""
+    from archive.desktop.launcher import install_launcher
+    from archive.store.sources import archive_name
+
+    settings = Settings.from_env(index_dir=index_dir)
+    target = install_launcher(settings.index_dir, name or archive_name(settings.index_dir), folder, kind)
+    err.print(f"launcher written: {printable(str(target))} (it opens {printable(str(settings.index_dir.resolve()))})")
 
 
 @main.command()

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 DEFAULT_MAX_FILE_MB = 50
+DEFAULT_NAME = "News archive"
+
+
+def bundled(*parts: str) -> Path:
+    """A file or folder shipped inside the `archive` package (data, the NER pipeline, templates), found through
+    the package itself, so a wheel installed anywhere finds it as a checkout does (installs are unpacked on disk)."""
+    return Path(str(files("archive").joinpath(*parts)))
 
 
 @dataclass(frozen=True)

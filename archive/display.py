@@ -12,11 +12,12 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cache
-from pathlib import Path
 
 import pycountry
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from archive.config import bundled
+
+DATA_DIR = bundled("data")
 BUNDLED_TOPICS = DATA_DIR / "topics.toml"
 TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+")
 

@@ -21,13 +21,16 @@ class ArchiveError(Exception):
         super().__init__(self.message)
 
     @property
+    def reason(self) -> str:
+        """`docstring (detail)`: what is wrong, without what it is wrong with."""
+        text = (self.__doc__ or "").strip().splitlines()[0]
+        return printable(f"{text} ({self.detail})" if self.detail else text)
+
+    @property
     def message(self) -> str:
         """`subject: docstring (detail)` — one line a user can act on (control characters and the bytes
         of names that are not UTF-8 escaped, so a newline in a file name cannot break it)."""
-        text = (self.__doc__ or "").strip().splitlines()[0]
-        if self.detail:
-            text = f"{text} ({self.detail})"
-        return printable(f"{self.subject}: {text}" if self.subject else text)
+        return f"{printable(self.subject)}: {self.reason}" if self.subject else self.reason
 
 
 class UnreadableFile(ArchiveError):

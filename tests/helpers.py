@@ -5,12 +5,15 @@ Test modules import from here, never from one another (nor from conftest, which 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -157,3 +160,67 @@ def stop_watcher(watcher: subprocess.Popen) -> int:
         watcher.kill()
         watcher.wait()
         raise AssertionError("the watcher did not stop on SIGTERM") from None
+
+
+class Started:
+    """A real `archive` process (its own process group) with the URL it printed and its output so far."""
+
+    def __init__(
+        self, args: list[str], *, cwd: Path, env: dict[str, str], seconds: float = 60, exe: list[str] | None = None
+    ):
+        self.process = subprocess.Popen(
+            [*(exe or [sys.executable, "-m", "archive"]), *args],
+            cwd=cwd,
+            env={**env, "PYTHONUNBUFFERED": "1", **({} if exe else {"PYTHONPATH": str(ROOT)})},  # this checkout's
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.output: list[str] = []
+        threading.Thread(target=lambda: [self.lines.put(line) for line in self.process.stdout], daemon=True).start()  # type: ignore[union-attr]
+        found = self.wait_for_line(r"(?:Serving .* on |Open |open already: )(http://127\.0\.0\.1:\d+)/", seconds)
+        self.url = found.group(1)
+
+    def wait_for_line(self, pattern: str, seconds: float = 60) -> re.Match[str]:
+        """The first line of output (from the start) that matches, waiting for it; fails with the output."""
+        deadline = time.monotonic() + seconds
+        seen = 0
+        while True:
+            for line in self.output[seen:]:
+                if found := re.search(pattern, line):
+                    return found
+            seen = len(self.output)
+            try:
+                self.output.append(self.lines.get(timeout=0.3))
+            except queue.Empty:
+                assert self.process.poll() is None, f"exited with {self.process.returncode}: {self.text()}"
+            assert time.monotonic() < deadline, f"no line matching {pattern!r} in {seconds}s: {self.text()}"
+
+    def text(self) -> str:
+        while not self.lines.empty():
+            self.output.append(self.lines.get())
+        return "".join(self.output)
+
+    def stop(self, timeout: float = 90) -> int:
+        """SIGTERM to the process (not its group: it must stop its children itself); its exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=timeout)
+        finally:
+            self.kill()
+
+    def kill(self) -> None:
+        """Nothing of the process group is left behind, whatever happened."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def group_alive(self) -> bool:
+        try:
+            os.killpg(self.process.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True

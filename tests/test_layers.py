@@ -26,7 +26,7 @@ def layer(module: str) -> str:
     if module in LEAVES or module == "archive":
         return "leaf"
     part = module.split(".")[1]
-    return {"cli": "cli", "__main__": "cli"}.get(part, part)
+    return {"cli": "cli", "__main__": "cli", "desktop": "cli"}.get(part, part)  # the desktop app is a front end
 
 
 def imports(path: Path) -> set[str]:
@@ -57,7 +57,8 @@ def test_the_web_process_never_imports_spacy_or_ingest(corpus_index: Path):
         "import sys\n"
         "from archive.web import create_app\n"
         f"client = create_app({{'INDEX_DIR': {str(corpus_index)!r}}}).test_client()\n"
-        "for url in ['/search?q=oil&country=US', '/api/search?q=oil', '/api/export?format=csv', '/saved']:\n"
+        "for url in ['/search?q=oil&country=US', '/api/search?q=oil', '/api/export?format=csv', '/saved',\n"
+        "            '/', '/sources', '/api/sources']:\n"
         "    assert client.get(url).status_code == 200, url\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'spacy' or m.startswith('archive.ingest')))\n"
     )

@@ -67,6 +67,7 @@ class RunStats:
     errors: list[ArchiveError] = field(default_factory=list)
     # Files below the named folders of types the archive does not read, by suffix: counted, not skipped.
     not_read: Counter[str] = field(default_factory=Counter)
+    stopped: bool = False  # asked to stop before the last file: what was read is written, nothing removed
 
     def summary(self) -> str:
         """One line for the end of a run."""
@@ -85,6 +86,8 @@ class Progress:
     start: Callable[[int, int], None] = lambda files, total_bytes: None
     file_done: Callable[[Path, int, int], None] = lambda path, size, articles: None
     error: Callable[[ArchiveError], None] = lambda error: None
+    # Asked between files: True ends the run there, with every article read so far written.
+    stop: Callable[[], bool] = lambda: False
 
 
 class Enriches(Protocol):
@@ -159,12 +162,15 @@ class Indexer:
         try:
             with index_errors(self.index_dir, writing=False, lock_wait=WRITER_WAIT):
                 for path, size in files.items():
+                    if self.progress.stop():
+                        self.stats.stopped = True
+                        break
                     result = read_file(path, max_bytes=self.max_bytes)
                     self._take(result)
                     self.progress.file_done(path, size, len(result.articles))
                     self._flush(everything=False)
                 self._flush()
-                if missing_under:
+                if missing_under and not self.stats.stopped:
                     self._remove_missing(missing_under)
         finally:
             if self._worker is not None:
@@ -369,8 +375,8 @@ class Indexer:
         """
         if not folders:
             return
-        prefixes = tuple(stored_name(folder.resolve()) + "/" for folder in folders)
-        unlisted = tuple(stored_name(resolved(folder)) + "/" for folder in self._unlisted)
+        prefixes = tuple(stored_name(folder.resolve()) + os.sep for folder in folders)
+        unlisted = tuple(stored_name(resolved(folder)) + os.sep for folder in self._unlisted)
         files = self._indexed_files()
         gone: list[str] = []
         unsure: Counter[tuple[str, str]] = Counter()
@@ -388,13 +394,18 @@ class Indexer:
 
     def _indexed_under(self, folder: Path) -> int:
         """How many files the index holds from below this folder."""
-        prefix = stored_name(folder.absolute()) + "/"
+        prefix = stored_name(folder.absolute()) + os.sep
         return sum(1 for file in self._indexed_files() if file.startswith(prefix))
 
     def _indexed_files(self) -> set[str]:
         """Every file the index holds articles from, as stored."""
         with self.ix.searcher() as searcher:
             return {f.decode() if isinstance(f, bytes) else f for f in searcher.lexicon("file")}
+
+    def remove_folder(self, folder: Path) -> int:
+        """Drop every article read from below a folder (a source taken out of the archive); returns how many."""
+        prefix = stored_name(folder) + os.sep
+        return self.remove_files(sorted(f for f in self._indexed_files() if f.startswith(prefix)))
 
     def remove_files(self, files: Iterable[str]) -> int:
         """Drop every article read from these files (absolute paths, as stored); returns how many."""

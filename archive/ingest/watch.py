@@ -56,6 +56,74 @@ def _under(path: Path, folders: Iterable[Path]) -> bool:
     return any(path.is_relative_to(folder) for folder in folders)
 
 
+@dataclass(frozen=True)
+class Pass:
+    """One pass that indexed something: what changed, the run's tally, whether every file was read again
+    (the first pass, a rescan), and every problem seen now (the scan's and the indexer's)."""
+
+    changes: Changes
+    stats: RunStats
+    full: bool
+    problems: list[ArchiveError]
+
+
+class FolderWatch:
+    """The state of watching some folders between passes: the last scan, and the problems already told."""
+
+    def __init__(self, folders: list[Path], *, keep_missing: bool = False) -> None:
+        self.folders = folders
+        self.keep_missing = keep_missing
+        self.snapshot: Snapshot = {}
+        self.told: set[str] = set()
+        self.full = True  # the next pass reads every file (unchanged articles are skipped by their hash)
+
+    def rescan(self) -> None:
+        """Read every file again at the next pass, not only those whose size or time changed."""
+        self.full = True
+
+    def step(
+        self, make_indexer: Callable[[], Indexer], problem: Callable[[ArchiveError], None] = lambda error: None
+    ) -> Pass | None:
+        """Scan once and index what changed (everything on a full pass); None when nothing did.
+
+        Nothing a file or the index does escapes: each problem is told once (`problem`) until it changes,
+        and a pass that failed or was stopped is tried again at the next step. A folder that cannot be
+        listed (a drive unplugged, permissions taken away) keeps its files: they are not taken for removed.
+        """
+        found = Found()
+        current = scan(self.folders, found)
+        unlisted = [resolved(folder) for folder in found.unlisted]
+        current.update({p: sig for p, sig in self.snapshot.items() if _under(p, unlisted)})
+        full = self.full
+        changes = Changes(sorted(current), []) if full else diff(self.snapshot, current)
+        now: list[ArchiveError] = list(found.problems)
+        done: Pass | None = None
+        if full or changes:
+            try:
+                indexer = make_indexer()
+                if full:
+                    sizes = {path: size for path, (size, _) in current.items()}
+                    listed = [f for f in self.folders if resolved(f) not in unlisted]  # a missing one keeps its files
+                    stats = indexer.index_files(sizes, missing_under=[] if self.keep_missing else listed)
+                else:
+                    stats = indexer.index_files({path: current[path][0] for path in changes.changed})
+                    if not self.keep_missing and not stats.stopped:
+                        indexer.remove_files(stored_name(p) for p in changes.removed)
+            except ArchiveError as exc:
+                now.append(exc)
+            except Exception as exc:  # a bug must not end the watch: say so, try again at the next scan
+                now.append(UnreadableFile(f"this pass failed: {describe(exc)}", subject="watch"))
+            else:
+                if not stats.stopped:
+                    self.snapshot, self.full = current, False
+                done = Pass(changes, stats, full, [*now, *stats.errors])
+        for error in now:
+            if error.message not in self.told:
+                problem(error)
+        self.told = {error.message for error in now}  # a problem that went away is told again if it returns
+        return done
+
+
 def watch(
     folders: list[Path],
     make_indexer: Callable[[], Indexer],
@@ -66,44 +134,12 @@ def watch(
     keep_missing: bool = False,
     problem: Callable[[ArchiveError], None] = lambda error: None,
 ) -> None:
-    """Index the folders once, then every `interval` seconds index what changed, until stopped.
-
-    Each scan's file list and sizes go to the indexer as they are: the folders are walked once per scan.
-    Nothing a file or the index does stops the watch: each problem is told once (`problem`) until it
-    changes, and a pass that failed is tried again at the next scan. A folder that cannot be listed (a
-    drive unplugged, permissions taken away) keeps its files: they are not taken for removed.
-    """
-    snapshot: Snapshot = {}
-    told: set[str] = set()
-    first = True
+    """Index the folders once, then every `interval` seconds index what changed, until stopped."""
+    folder_watch = FolderWatch(folders, keep_missing=keep_missing)
     while True:
-        found = Found()
-        current = scan(folders, found)
-        unlisted = [resolved(folder) for folder in found.unlisted]
-        current.update({p: sig for p, sig in snapshot.items() if _under(p, unlisted)})
-        changes = Changes(sorted(current), []) if first else diff(snapshot, current)
-        now: list[ArchiveError] = list(found.problems)
-        if first or changes:
-            try:
-                indexer = make_indexer()
-                if first:
-                    sizes = {path: size for path, (size, _) in current.items()}
-                    stats = indexer.index_files(sizes, missing_under=[] if keep_missing else folders)
-                else:
-                    stats = indexer.index_files({path: current[path][0] for path in changes.changed})
-                    if not keep_missing:
-                        indexer.remove_files(stored_name(p) for p in changes.removed)
-            except ArchiveError as exc:
-                now.append(exc)
-            except Exception as exc:  # a bug must not end the watch: say so, try again at the next scan
-                now.append(UnreadableFile(f"this pass failed: {describe(exc)}", subject="watch"))
-            else:
-                snapshot, first = current, False
-                report(changes, stats)
-        for error in now:
-            if error.message not in told:
-                problem(error)
-        told = {error.message for error in now}  # a problem that went away is told again if it returns
+        done = folder_watch.step(make_indexer, problem)
+        if done is not None:
+            report(done.changes, done.stats)
         if should_stop():
             return
         time.sleep(interval)

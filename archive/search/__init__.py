@@ -18,6 +18,7 @@ dicts; none of them touches Whoosh or the columns directly. The pipeline of one 
 from archive.search.articles import count_since, entity, get_article, linked, similar, source_file, versions
 from archive.search.export import EXPORT_COLUMNS
 from archive.search.highlight import marked_body
+from archive.search.overview import overview
 from archive.search.request import FACET_LIMIT, MAX_PAGE, SORTS, SearchRequest
 from archive.search.results import search
 
@@ -32,6 +33,7 @@ __all__ = [
     "get_article",
     "linked",
     "marked_body",
+    "overview",
     "search",
     "similar",
     "source_file",

@@ -11,8 +11,6 @@ from flask import Flask
 
 from archive.config import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """App factory: settings from the environment (`ARCHIVE_*`), overridden by `test_config`.
@@ -22,7 +20,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     session cookie that carries the CSRF token; without it each process makes its own, so a form opened
     before a restart must be reloaded, and several worker processes need one set.
     """
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app = Flask(__name__)  # templates/ and static/ beside this module, inside the package (so in a wheel too)
     settings = Settings.from_env()
     app.config.from_mapping(
         INDEX_DIR=settings.index_dir,
@@ -31,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=os.environ.get("ARCHIVE_SECRET_KEY") or secrets.token_hex(32),
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="archive_session",
+        ARCHIVE_NAME=os.environ.get("ARCHIVE_NAME") or None,
     )
     if test_config:
         app.config.update(test_config)
@@ -41,11 +40,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SAVED_SEARCHES"] = Path(saved_searches)
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from archive.web import api, handlers, pages, security
+    from archive.web import api, handlers, pages, security, sources
 
     security.init_app(app, app.config["ALLOWED_HOSTS"])
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    sources.register(app)
     pages.register_template_helpers(app)
     handlers.register_error_handlers(app)
     return app

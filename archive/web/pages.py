@@ -38,11 +38,6 @@ bp = Blueprint("pages", __name__)
 SEARCH_KEYS = ("q", *NAMES, "from", "to", "sort")
 
 
-@bp.get("/")
-def home() -> Any:
-    return redirect(url_for("pages.search_page"))
-
-
 @bp.get("/search")
 def search_page() -> Any:
     """Query box, facet sidebar with counts, date histogram, and a page of highlighted hits."""

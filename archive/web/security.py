@@ -7,7 +7,7 @@
   token (a hidden form field, so it works without JavaScript, or an `X-CSRF-Token` header), and an
   `Origin` or `Referer` it sends must be this server. Either failing is a 403 that says so.
 - Headers: a Content-Security-Policy the pages satisfy (no inline script or style anywhere, so
-  nothing but this server's own stylesheet and images), no framing, no MIME sniffing, and no
+  nothing but this server's own stylesheet, images and the one script of /sources), no framing, no MIME sniffing, and no
   referrer to other sites.
 """
 
@@ -29,6 +29,8 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 CSP = "; ".join((
     "default-src 'none'",
+    "script-src 'self'",
+    "connect-src 'self'",
     "style-src 'self'",
     "img-src 'self'",
     "form-action 'self'",

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
+from archive.config import bundled
 from archive.errors import ModelNotLoaded
 
-BUNDLED_MODEL = Path(__file__).resolve().parents[2] / "ner_model"
+BUNDLED_MODEL = bundled("ner_model")
 Span = tuple[int, int, str]
 # Longer texts go through NER in pieces cut at paragraph (else line, else word) boundaries, and a batch
 # holds at most BATCH_CHARS: spaCy refuses texts over `nlp.max_length` (1,000,000) outright, and NER
