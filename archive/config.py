@@ -9,6 +9,7 @@ from pathlib import Path
 
 DEFAULT_MAX_FILE_MB = 50
 DEFAULT_NAME = "News archive"
+DEFAULT_COMMIT_ARTICLES = 4096  # one Whoosh segment per this many articles at most: memory follows it
 
 
 def bundled(*parts: str) -> Path:
@@ -25,17 +26,20 @@ class Settings:
     spacy_model: str | None
     max_file_bytes: int
     workers: int = 0  # processes that enrich beside the index writer (NER on the second core)
+    commit_articles: int = DEFAULT_COMMIT_ARTICLES
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from `ARCHIVE_INDEX`, `ARCHIVE_SPACY_MODEL`, `ARCHIVE_MAX_FILE_MB`, `ARCHIVE_WORKERS`
-        (default: one enrichment process beside the writer when the machine has two cores), then overrides."""
+        (default: one enrichment process beside the writer when the machine has two cores),
+        `ARCHIVE_COMMIT_ARTICLES` (articles per commit at most), then overrides."""
         env = os.environ
         values: dict[str, object] = {
             "index_dir": Path(env.get("ARCHIVE_INDEX") or "index"),
             "spacy_model": env.get("ARCHIVE_SPACY_MODEL") or None,
             "max_file_bytes": int(float(env.get("ARCHIVE_MAX_FILE_MB") or DEFAULT_MAX_FILE_MB) * 1024 * 1024),
             "workers": int(env.get("ARCHIVE_WORKERS") or (1 if (os.cpu_count() or 1) >= 2 else 0)),
+            "commit_articles": max(1, int(env.get("ARCHIVE_COMMIT_ARTICLES") or DEFAULT_COMMIT_ARTICLES)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["index_dir"] = Path(values["index_dir"])  # type: ignore[arg-type]

@@ -39,6 +39,7 @@ def test_kill_9_mid_run_then_resume(tmp_path: Path):
         [sys.executable, "-m", "archive", "index", "--index", str(index_dir), *map(str, files)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "ARCHIVE_COMMIT_ARTICLES": "256"},  # several commits in these 3,000 articles
     )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:

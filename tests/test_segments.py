@@ -43,6 +43,9 @@ def documents() -> list[dict[str, Any]]:
             doc = article_document(article, f"hash-{n}", str(path), group=f"g{len(docs) % 7}", exact=f"e{n}")
             doc["indexed"] = datetime(2026, 1, 1)
             docs.append(doc)
+    for n in range(300):  # words in more documents than one posting block holds (128)
+        text = f"Market report {n}: shares rose {n % 17} points in Tokyo, London and Paris trading " * (1 + n % 3)
+        docs.append({"id": f"many-{n}", "file": "many", "headline": f"Report {n}", "body": text, "data": "{}"})
     for n, text in enumerate(ODD_TEXTS):
         docs.append(
             {"id": f"odd-{n}", "file": "odd", "headline": text[:80], "body": text, "byline": text[:40], "data": "{}"}
@@ -113,7 +116,7 @@ def assert_same(ours: dict[str, Any], theirs: dict[str, Any], *, spelling: bool 
 @pytest.fixture(scope="module")
 def docs() -> list[dict[str, Any]]:
     found = documents()
-    assert len(found) > 60
+    assert len(found) > 360
     return found
 
 

@@ -2,10 +2,10 @@
 
 Unchanged articles (same content hash) are skipped before enrichment, so a re-run
 over a large folder costs a read and a hash, not an NER pass. Articles are enriched in
-batches and committed in windows of several batches (one Whoosh segment each: Whoosh's
-cost is per term and segment, so larger segments write far fewer term blocks and merge
-less often), at least every COMMIT_SECONDS, so a run that is killed keeps what it had
-finished but the last seconds.
+batches and committed in windows of several batches (`Settings.commit_articles`, one
+segment each: a segment's cost is per term, so larger ones write far fewer term blocks
+and merge less often), at least every COMMIT_SECONDS, so a run that is killed keeps
+what it had finished but the last seconds.
 Exact copies of an article are stored once and skip enrichment; when an original
 leaves or changes, its copies are read again from their own files and take its place.
 """
@@ -46,7 +46,6 @@ from archive.store.damage import describe, index_errors
 from archive.store.sources import record_sources
 
 BATCH_ARTICLES = 256  # articles enriched together (one NER call; the worker's unit of work)
-COMMIT_ARTICLES = 4096  # at most this many articles in one commit: memory stays bounded by it, not the archive
 COMMIT_SECONDS = 15.0  # a window open this long is committed, so a watcher's web app sees new work soon
 IN_FLIGHT = 1  # batches being enriched while the one before them is written
 WORKER_FROM_BYTES = 4 * 2**20  # smaller runs finish before a second process has loaded spaCy
@@ -283,7 +282,8 @@ class Indexer:
         if not self._window:
             self._window_opened = time.monotonic()
         self._window += zip(batch, enriched, strict=True)
-        if len(self._window) >= COMMIT_ARTICLES or time.monotonic() - self._window_opened >= COMMIT_SECONDS:
+        full = len(self._window) >= self.settings.commit_articles
+        if full or time.monotonic() - self._window_opened >= COMMIT_SECONDS:
             self._commit_window()
 
     def _commit_window(self) -> None:

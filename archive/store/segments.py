@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import re
+import struct
 import zlib
 from array import array
 from collections.abc import Iterator, Sequence
@@ -44,6 +45,7 @@ COMPRESS_FROM = 64  # bytes of pickled block below which zlib saves nothing (Who
 COMPRESSION = 3  # Whoosh's level
 WORD_CACHE = 500_000  # distinct words remembered per field before the cache starts afresh
 
+_RECORD_LENGTHS = struct.Struct("!ii")  # a terms-table record's key and value lengths, as Whoosh's hash file has them
 _ONE = pack_uint(1)  # a spelling posting's value: the word occurs (its count is not kept)
 
 
@@ -236,15 +238,43 @@ class SegmentBuilder:
         return self.segment
 
 
+class _TermsTable(OrderedHashWriter):
+    """Whoosh's ordered hash file of terms, its records gathered in memory and written in one go at the end
+    (Whoosh's own asks the file for its position and writes three times per term)."""
+
+    def __init__(self, dbfile: Any) -> None:
+        super().__init__(dbfile)
+        self._records: list[bytes] = []
+        self._at = dbfile.tell()
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if key <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+        at = self._at
+        self.index.append(at)
+        record = _RECORD_LENGTHS.pack(len(key), len(value)) + key + value
+        self._records.append(record)
+        self._at += len(record)
+        h = self.hashfn(key)
+        self.buckets[h & 255].append((h, at))
+        self.lastkey = key
+
+    def close(self) -> None:
+        self.dbfile.write(b"".join(self._records))
+        self._records = []
+        super().close()
+
+
 class _TermsWriter:
     """The terms table and postings file of one segment, written term by term in key order."""
 
     def __init__(self, storage: Any, segment: Any) -> None:
-        self.index = OrderedHashWriter(segment.create_file(storage, W3Codec.TERMS_EXT))
+        self.index = _TermsTable(segment.create_file(storage, W3Codec.TERMS_EXT))
         self.fieldmap: dict[str, int] = {}
         self.index.extras["fieldmap"] = self.fieldmap
         self.postfile = segment.create_file(storage, W3Codec.POSTS_EXT)
         self.offset = self.postfile.tell()
+        self.written: list[bytes] = []
         self.fieldid = pack_ushort(0)
 
     def start_field(self, name: str) -> None:
@@ -262,6 +292,36 @@ class _TermsWriter:
     ) -> None:
         """One term's postings (ids ascending) as W3 blocks, and its row in the terms table."""
         fixed = fmt.fixed_value_size()
+        count = len(ids)
+        if count == 1:  # most terms of a segment: one posting, one block
+            weight, length = weights[0], (lengths[0] if lengths is not None else 0)
+            stored = array("f", (weight,))[0]
+            value = (values[0],) if fixed is None or fixed < 0 else (None if fixed == 0 else values[0])
+            data = dumps(((ids[0],), None if stored == 1.0 else stored, value), 2)
+            comp = COMPRESSION if len(data) >= COMPRESS_FROM else 0
+            if comp:
+                data = zlib.compress(data, comp)
+            byte = length_to_byte(length) if length else 0
+            info = dumps((1, ids[0], weight, comp, byte, byte), 2)
+            blocks = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(info) + len(data))), info, data))
+            terminfo = W3TermInfo(stored, 1, length or None, length, weight, ids[0], ids[0])
+        else:
+            blocks, terminfo = self._blocks(ids, weights, values, lengths, fixed)
+        terminfo.set_extent(self.offset, len(blocks))
+        self.offset += len(blocks)
+        self.written.append(blocks)
+        if len(self.written) >= 4096:
+            self._flush()
+        self.index.add(self.fieldid + tbytes, terminfo.to_bytes())
+
+    @staticmethod
+    def _blocks(
+        ids: Sequence[int],
+        weights: Sequence[float],
+        values: Sequence[bytes],
+        lengths: Sequence[int] | None,
+        fixed: int | None,
+    ) -> tuple[bytes, W3TermInfo]:
         total, maxweight, minlength, maxlength = 0.0, 0.0, None, 0
         count = len(ids)
         out = [WHOOSH3_HEADER_MAGIC]
@@ -288,17 +348,18 @@ class _TermsWriter:
             if low is not None:
                 minlength = low if minlength is None else min(minlength, low)
                 maxlength = max(maxlength, high)
-        written = b"".join(out)
-        self.postfile.write(written)
-        info = W3TermInfo(total, count, minlength, maxlength, maxweight, ids[0], ids[-1])
-        info.set_extent(self.offset, len(written))
-        self.offset += len(written)
-        self.index.add(self.fieldid + tbytes, info.to_bytes())
+        terminfo = W3TermInfo(total, count, minlength, maxlength, maxweight, ids[0], ids[-1])
+        return b"".join(out), terminfo
+
+    def _flush(self) -> None:
+        self.postfile.write(b"".join(self.written))
+        self.written = []
 
     def __enter__(self) -> _TermsWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._flush()
         self.index.close()
         self.postfile.close()
 
