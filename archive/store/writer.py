@@ -92,6 +92,23 @@ def _load(path: Path, segment: Any) -> SegmentColumns | None:
     return columns if columns.size == segment.doc_count_all() else None
 
 
+# (index folder, segment id, unique field) -> sorted hashes of the values the segment holds. Segments never
+# change, so this holds for the process's life; hashes of Python strings are this process's own.
+_VALUES: dict[tuple[str, str, str], np.ndarray] = {}
+
+
+def _segment_values(writer: SegmentWriter, segment: Any, name: str) -> np.ndarray:
+    key = (writer.storage.folder, segment.segment_id(), name)
+    if key not in _VALUES:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        try:
+            words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.lexicon(name)]
+        finally:
+            reader.close()
+        _VALUES[key] = np.sort(np.fromiter((hash(w) for w in words), dtype=np.int64, count=len(words)))
+    return _VALUES[key]
+
+
 class ArchiveWriter:
     """`with ArchiveWriter(ix, index_dir) as writer:` — update, delete, and commit index and columns together."""
 
@@ -109,12 +126,12 @@ class ArchiveWriter:
         self._searcher: Any = None
 
     def update_document(self, **document: Any) -> None:
-        """Add a document, replacing any with the same unique field values (its id), here or committed."""
+        """Add a document, replacing any with the same unique field values (its id), here or committed
+        (those at the commit, looked up in bulk: most documents a run adds are new)."""
         for name in self._unique:
             value = document.get(name)
             if value is None:
                 continue
-            self.writer.delete_by_term(name, value, searcher=self._deleting())
             earlier = self._added.get((name, value))
             if earlier is not None:
                 self._replaced.add(earlier)
@@ -138,12 +155,36 @@ class ArchiveWriter:
         self.schema = self.writer.schema
         self.builder = SegmentBuilder(self.writer.storage, self.schema, self.writer.indexname)
 
+    def _replace_committed(self) -> None:
+        """Delete the committed documents that this commit's documents replace (same unique values).
+
+        Each segment's values are kept as a sorted array of their hashes, per process, so a value
+        is looked for only in segments that may hold it: a term lookup per segment per document
+        cost more than building the segment, in an archive of many segments.
+        """
+        for name in self._unique:
+            values = [value for field, value in self._added if field == name]
+            if not values:
+                continue
+            hashes = np.fromiter((hash(v) for v in values), dtype=np.int64, count=len(values))
+            maybe = np.zeros(len(values), dtype=np.bool_)
+            for segment in self.writer.segments:
+                maybe |= np.isin(hashes, _segment_values(self.writer, segment, name))
+            for value in np.asarray(values, dtype=object)[maybe]:
+                self.writer.delete_by_term(name, value, searcher=self._deleting())
+
     def commit(self) -> None:
+        self._replace_committed()
         self._close_searcher()
         new = self.builder.finish()
         if new is not None:
             for docnum in self._replaced:
                 new.delete_document(docnum)
+            for name in self._unique:
+                values = [value for field, value in self._added if field == name]
+                _VALUES[(self.writer.storage.folder, new.segment_id(), name)] = np.sort(
+                    np.fromiter((hash(v) for v in values), dtype=np.int64, count=len(values))
+                )
         merged_away: list[str] = []
 
         def merge(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
