@@ -227,15 +227,26 @@ class SegmentBuilder:
         with _TermsWriter(self.storage, self.segment) as out:
             for name in sorted(self.postings):
                 fmt = self.schema[name].format
-                lengths = self.lengths.get(name, {})
+                lengths = None
+                if name in self.lengths:  # every document's length of this field, 0 where it has none
+                    array = np.zeros(self.docnum, dtype=np.int64)
+                    array[list(self.lengths[name])] = list(self.lengths[name].values())
+                    lengths = FieldLengths(array)
                 out.start_field(name)
                 terms = self.postings[name]
                 for tbytes in sorted(terms):
                     ids, weights, values = zip(*terms[tbytes], strict=True)
-                    lens = [lengths.get(d, 0) for d in ids] if lengths else None
-                    out.term(tbytes, ids, weights, values, lens, fmt)
+                    out.term(tbytes, ids, weights, values, lengths, fmt)
         self.segment.set_doc_count(self.docnum)
         return self.segment
+
+
+class FieldLengths:
+    """Every document's length of one field (0: none), as numpy for many postings and a list for few."""
+
+    def __init__(self, lengths: np.ndarray) -> None:
+        self.array = lengths
+        self.each: list[int] = lengths.tolist()
 
 
 class _TermsTable(OrderedHashWriter):
@@ -287,14 +298,15 @@ class _TermsWriter:
         ids: Sequence[int],
         weights: Sequence[float],
         values: Sequence[bytes],
-        lengths: Sequence[int] | None,
+        lengths: FieldLengths | None,
         fmt: Any,
     ) -> None:
-        """One term's postings (ids ascending) as W3 blocks, and its row in the terms table."""
+        """One term's postings (ids ascending) as W3 blocks, and its row in the terms table; `lengths`
+        holds every document's length of the field (the block statistics take the postings' own)."""
         fixed = fmt.fixed_value_size()
         count = len(ids)
         if count == 1:  # most terms of a segment: one posting, one block
-            weight, length = weights[0], (lengths[0] if lengths is not None else 0)
+            weight, length = weights[0], (lengths.each[ids[0]] if lengths is not None else 0)
             stored = array("f", (weight,))[0]
             value = (values[0],) if fixed is None or fixed < 0 else (None if fixed == 0 else values[0])
             data = dumps(((ids[0],), None if stored == 1.0 else stored, value), 2)
@@ -306,7 +318,9 @@ class _TermsWriter:
             blocks = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(info) + len(data))), info, data))
             terminfo = W3TermInfo(stored, 1, length or None, length, weight, ids[0], ids[0])
         else:
-            blocks, terminfo = self._blocks(ids, weights, values, lengths, fixed)
+            blocks, terminfo = (self._blocks if count > BLOCK_POSTINGS else self._block)(
+                ids, weights, values, lengths, fixed
+            )
         terminfo.set_extent(self.offset, len(blocks))
         self.offset += len(blocks)
         self.written.append(blocks)
@@ -315,32 +329,66 @@ class _TermsWriter:
         self.index.add(self.fieldid + tbytes, terminfo.to_bytes())
 
     @staticmethod
+    def _block(
+        ids: Sequence[int],
+        weights: Sequence[float],
+        values: Sequence[bytes],
+        lengths: FieldLengths | None,
+        fixed: int | None,
+    ) -> tuple[bytes, W3TermInfo]:
+        """A term of one block (up to BLOCK_POSTINGS postings), in plain Python: numpy costs more on so few."""
+        stored = array("f", weights)
+        block_max = max(weights)
+        deltas = (ids[0], *(b - a for a, b in itertools.pairwise(ids)))
+        data = dumps((deltas, _mini_weights(stored), _mini_values(values, fixed)), 2)
+        comp = COMPRESSION if len(data) >= COMPRESS_FROM else 0
+        if comp:
+            data = zlib.compress(data, comp)
+        low = high = None
+        if lengths is not None:
+            each = lengths.each
+            present = [n for n in (each[i] for i in ids) if n]
+            if present:
+                low, high = min(present), max(present)
+        info = dumps((len(ids), ids[-1], block_max, comp, length_to_byte(low), length_to_byte(high or 0)), 2)
+        blocks = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(info) + len(data))), info, data))
+        return blocks, W3TermInfo(sum(stored), len(ids), low, high or 0, block_max, ids[0], ids[-1])
+
+    @staticmethod
     def _blocks(
         ids: Sequence[int],
         weights: Sequence[float],
         values: Sequence[bytes],
-        lengths: Sequence[int] | None,
+        lengths: FieldLengths | None,
         fixed: int | None,
     ) -> tuple[bytes, W3TermInfo]:
+        """A term of many blocks, with numpy."""
+        all_ids = np.asarray(ids, dtype=np.int64)
+        all_weights = np.asarray(weights, dtype=np.float64)
+        stored_weights = all_weights.astype(np.float32)  # Whoosh keeps a block's weights as 32-bit floats
+        all_lengths = lengths.array[all_ids] if lengths is not None else None
         total, maxweight, minlength, maxlength = 0.0, 0.0, None, 0
         count = len(ids)
         out = [WHOOSH3_HEADER_MAGIC]
         for at in range(0, count, BLOCK_POSTINGS):
             end = min(at + BLOCK_POSTINGS, count)
-            block_ids = ids[at:end]
-            block_weights = array("f", weights[at:end])
-            block_max = max(weights[at:end])
-            deltas = (block_ids[0], *(b - a for a, b in itertools.pairwise(block_ids)))
+            block_ids = all_ids[at:end]
+            block_weights = stored_weights[at:end].tolist()
+            block_max = float(all_weights[at:end].max())
+            deltas = tuple(np.diff(block_ids, prepend=0).tolist())
             data = dumps((deltas, _mini_weights(block_weights), _mini_values(values[at:end], fixed)), 2)
             comp = COMPRESSION if len(data) >= COMPRESS_FROM else 0
             if comp:
                 data = zlib.compress(data, comp)
             low = high = None
-            if lengths is not None:
-                present = [n for n in lengths[at:end] if n]
-                if present:
-                    low, high = min(present), max(present)
-            info = dumps((end - at, block_ids[-1], block_max, comp, length_to_byte(low), length_to_byte(high or 0)), 2)
+            if all_lengths is not None:
+                present = all_lengths[at:end]
+                present = present[present > 0]
+                if len(present):
+                    low, high = int(present.min()), int(present.max())
+            info = dumps(
+                (end - at, int(block_ids[-1]), block_max, comp, length_to_byte(low), length_to_byte(high or 0)), 2
+            )
             size = len(info) + len(data)
             out += (pack_int(-size if end == count else size), info, data)
             total += sum(block_weights)
@@ -348,7 +396,7 @@ class _TermsWriter:
             if low is not None:
                 minlength = low if minlength is None else min(minlength, low)
                 maxlength = max(maxlength, high)
-        terminfo = W3TermInfo(total, count, minlength, maxlength, maxweight, ids[0], ids[-1])
+        terminfo = W3TermInfo(total, count, minlength, maxlength, maxweight, int(all_ids[0]), int(all_ids[-1]))
         return b"".join(out), terminfo
 
     def _flush(self) -> None:
@@ -364,7 +412,7 @@ class _TermsWriter:
         self.postfile.close()
 
 
-def _mini_weights(weights: array) -> Any:
+def _mini_weights(weights: Sequence[float]) -> Any:
     if all(w == 1.0 for w in weights):
         return None
     if all(w == weights[0] for w in weights):
@@ -408,8 +456,7 @@ def merge_segments(storage: Any, schema: fields.Schema, indexname: str, segments
                 fmt = schema[name].format
                 ids, weights, values = _renumbered(parts, readers, docmaps, fmt)
                 if len(ids):
-                    lens = lengths[name][ids].tolist() if name in lengths else None
-                    out.term(tbytes, ids.tolist(), weights, values, lens, fmt)
+                    out.term(tbytes, ids.tolist(), weights, values, lengths.get(name), fmt)
         merged.set_doc_count(total)
         return merged
     finally:
@@ -419,7 +466,7 @@ def merge_segments(storage: Any, schema: fields.Schema, indexname: str, segments
 
 def _copy_documents(
     perdoc: Any, schema: fields.Schema, segments: Sequence[Any], readers: Sequence[SegmentReader]
-) -> tuple[list[np.ndarray], dict[str, np.ndarray]]:
+) -> tuple[list[np.ndarray], dict[str, FieldLengths]]:
     """Live documents' stored fields, lengths and columns into the merged segment; per reader the new
     number of each old document (-1: deleted), and per scored field every new document's length."""
     docmaps = []
@@ -459,7 +506,7 @@ def _copy_documents(
     out = {}
     for name, parts in lengths.items():
         byte_lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
-        out[name] = _LENGTH_OF_BYTE[byte_lengths]
+        out[name] = FieldLengths(_LENGTH_OF_BYTE[byte_lengths])
     return docmaps, out
 
 
