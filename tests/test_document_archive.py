@@ -141,3 +141,24 @@ def test_a_jsonl_backup_keeps_pages_metadata_and_attachment_links(archive: dict[
     message = app.get(f"/api/articles/{message_id}").get_json()
     child = app.get(f"/api/articles/{message['attachments'][0]}").get_json()
     assert child["attachment_of"] == message_id and "signed on 1 March" in child["body"]
+
+
+def test_a_file_swapped_between_the_check_and_the_opening_is_refused(tmp_path: Path):
+    """The check and the opening are two steps: what is opened must be the very file that was checked."""
+    from archive.store.sources import _open_checked
+
+    path = tmp_path / "original.txt"
+    path.write_text("the original")
+    checked = path.stat()
+    found = _open_checked(path, checked)
+    assert found is not None and found[1].read() == b"the original"
+    found[1].close()
+    replacement = tmp_path / "other.txt"
+    replacement.write_text("something else")
+    os.replace(replacement, path)  # another file (another inode) under the checked name
+    assert _open_checked(path, checked) is None
+    if hasattr(os, "O_NOFOLLOW"):
+        path.unlink()
+        path.symlink_to(tmp_path / "elsewhere.txt")
+        (tmp_path / "elsewhere.txt").write_text("secret")
+        assert _open_checked(path, (tmp_path / "elsewhere.txt").stat()) is None  # a link at the last name

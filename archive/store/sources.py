@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from whoosh.query import Prefix
 
@@ -391,13 +391,16 @@ def record_sources(index_dir: Path, paths: Iterable[Path]) -> None:
     Sources(index_dir).record(paths)
 
 
-def original_file(index_dir: Path, file: str) -> Path | None:
-    """The file an article was read from (its stored `file`), resolved, when it is a regular file inside a
-    source of this archive; None otherwise (gone, not a file, or outside every source, e.g. through a link).
-    Nothing a request names is ever opened: `file` is what the index stored."""
+def original_file(index_dir: Path, file: str) -> tuple[Path, BinaryIO] | None:
+    """The file an article was read from (its stored `file`), resolved and opened, when it is a regular
+    file inside a source of this archive; None otherwise (gone, not a file, or outside every source,
+    e.g. through a link). Nothing a request names is ever opened: `file` is what the index stored. The
+    file opened must be the one checked (same device and inode, the last name not a link), so a file
+    swapped for a link between the check and the opening is refused too."""
     try:
         path = path_of(file).resolve(strict=True)
-        if not stat.S_ISREG(path.stat().st_mode):
+        checked = path.stat()
+        if not stat.S_ISREG(checked.st_mode):
             return None
         roots = Sources(index_dir).roots() if (Path(index_dir) / FILE_NAME).exists() else []
     except (OSError, RuntimeError, sqlite3.Error):
@@ -408,8 +411,20 @@ def original_file(index_dir: Path, file: str) -> Path | None:
         except (OSError, RuntimeError):
             continue
         if path == root or root in path.parents:
-            return path
+            return _open_checked(path, checked)
     return None
+
+
+def _open_checked(path: Path, checked: os.stat_result) -> tuple[Path, BinaryIO] | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    opened = os.fstat(fd)
+    if (opened.st_dev, opened.st_ino) != (checked.st_dev, checked.st_ino) or not stat.S_ISREG(opened.st_mode):
+        os.close(fd)
+        return None
+    return path, os.fdopen(fd, "rb")
 
 
 def archive_name(index_dir: Path, configured: str | None = None) -> str:

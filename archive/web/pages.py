@@ -101,10 +101,10 @@ def original(article_id: str) -> Any:
         abort(404)
     if file is None:
         abort(404, f"No article with id {article_id}.")
-    path = original_file(current_app.config["INDEX_DIR"], file)
-    if path is None:
+    found = original_file(current_app.config["INDEX_DIR"], file)
+    if found is None:
         abort(404, "The original file is gone, or is not inside a folder that was indexed.")
-    stream = path.open("rb")
+    path, stream = found
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return send_file(stream, mimetype=mimetype, as_attachment=True, download_name=printable(path.name), max_age=0)
 
