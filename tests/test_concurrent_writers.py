@@ -111,3 +111,47 @@ def test_an_older_index_gains_its_new_fields_after_waiting_for_the_lock(tmp_path
     done = held_lock_then(index_dir, ["index", "--index", str(index_dir), str(folder)])
     assert done.returncode == 0 and "1 indexed" in done.stdout, done.stdout
     assert "LockError" not in done.stdout and "copy_of" in open_index(index_dir).schema
+
+
+def test_readers_open_the_index_while_a_writer_commits_again_and_again(tmp_path: Path):
+    """A commit deletes the table of contents a reader has just listed, and merges delete segments: opening
+    the index and bringing a snapshot up to date read again instead of failing."""
+    from archive.store import snapshot
+    from archive.store.writer import ArchiveWriter
+
+    index_dir = tmp_path / "index"
+    open_index(index_dir, create=True)
+    script = (
+        "import sys; from archive.store import open_index; from archive.store.writer import ArchiveWriter\n"
+        "ix = open_index(sys.argv[1])\n"
+        "for i in range(60):\n"
+        "    with ArchiveWriter(ix, sys.argv[1], timeout=30) as w:\n"
+        "        w.update_document(id=f'a{i}', file='f', headline='Harbour', body='harbour pier', data='{}')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    writer = subprocess.Popen([sys.executable, "-c", script, str(index_dir)], env=env)
+    seen = 0
+    try:
+        while writer.poll() is None:
+            ix = open_index(index_dir)  # lists the newest table of contents, then reads it
+            seen = max(seen, snapshot(ix).searcher.doc_count())
+    finally:
+        writer.wait(timeout=120)
+    assert writer.returncode == 0
+    assert open_index(index_dir).doc_count() == 60 and seen > 0
+    with ArchiveWriter(open_index(index_dir), index_dir) as w:  # and the index is sound to write to
+        w.delete_by_term("id", "a0")
+
+
+def test_a_read_that_lost_its_file_to_a_commit_is_tried_again():
+    from archive.store.index import racing_a_commit
+
+    calls = []
+
+    def read() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise FileNotFoundError("_MAIN_7.toc")
+        return "the new commit"
+
+    assert racing_a_commit(read) == "the new commit" and len(calls) == 3

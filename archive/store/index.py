@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh import index
 from whoosh.codec import whoosh3
@@ -13,6 +14,8 @@ from whoosh.searching import Searcher
 from archive.errors import IndexDamaged, IndexMissing
 from archive.store.schema import make_schema
 from archive.store.writer import ArchiveWriter
+
+T = TypeVar("T")
 
 
 def _remember_missing_columns() -> None:
@@ -36,6 +39,40 @@ def _remember_missing_columns() -> None:
 
 
 _remember_missing_columns()
+
+RACE_ATTEMPTS = 20  # a commit replaces the table of contents and merges delete segments: read again
+
+
+def racing_a_commit(read: Callable[[], T]) -> T:
+    """`read()`, again when a writer's commit deleted a file it was opening (the table of contents it had
+    just listed, a segment merged away): the next try sees the new commit. Readers never lock."""
+    for attempt in range(RACE_ATTEMPTS):
+        try:
+            return read()
+        except FileNotFoundError:
+            if attempt == RACE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _read_the_table_of_contents_again_after_a_commit() -> None:
+    """Whoosh reads the newest table of contents at every open, every `ix.schema` and every searcher: it
+    lists the folder, then opens the newest `_MAIN_<n>.toc`, which a commit in between deletes. Read again."""
+    original = index.TOC.read.__func__
+    if getattr(original, "reads_again", False):
+        return
+
+    def read(cls: Any, storage: Any, indexname: str, gen: int | None = None, schema: Any = None) -> Any:
+        if gen is not None:  # a generation asked for by number: there is no newer one to find
+            return original(cls, storage, indexname, gen, schema)
+        return racing_a_commit(lambda: original(cls, storage, indexname, None, schema))
+
+    read.reads_again = True  # type: ignore[attr-defined]
+    index.TOC.read = classmethod(read)  # type: ignore[method-assign]
+
+
+_read_the_table_of_contents_again_after_a_commit()
 SCHEMA_WAIT = 120.0  # seconds an index run waits for another writer before adding the fields the schema gained
 
 

@@ -27,6 +27,7 @@ from whoosh.searching import Searcher
 
 from archive.facets import NAMES as FACET_NAMES
 from archive.store.columns import NO_MONTH, UNDATED, SegmentColumns, Terms
+from archive.store.index import racing_a_commit
 from archive.store.writer import deleted_mask, segment_columns
 
 MONTHS = 1 << 20  # month numbers (year * 12 + month) stay below this
@@ -207,7 +208,8 @@ class Snapshots:
             if stamp[1:] != getattr(self._local, "stamp", stamp)[1:]:
                 searcher = None  # another index now stands in this folder (rebuilt, restored): reuse nothing
                 self._forget()
-            searcher = self._latest(searcher)
+            previous = searcher
+            searcher = racing_a_commit(lambda: self._latest(previous))
             self._local.searcher, self._local.stamp = searcher, stamp
         return Snapshot(self.ix, self.index_dir, searcher, self)
 
