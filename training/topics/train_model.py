@@ -49,7 +49,7 @@ MIN_SILVER = 6.0  # the term evidence a long text needs to become a training exa
 MIN_SILVER_SHARE = 0.45  # ... and the top topic's share of all its evidence
 MIN_DF = 3
 MAX_FEATURES = 60_000
-C = 4.0  # inverse L2 strength, picked on the calibration texts (silver top-1 on their short versions)
+C = 4.0  # inverse L2 strength; 1 and 16 did worse on the bench's dev split (short top-1 0.753 both, 0.763 at 4)
 GMB_CHUNK = 8  # GMB has no document boundaries: 8 consecutive sentences stand for one story
 
 
@@ -187,9 +187,11 @@ def main() -> None:
 
     slugs = sorted(lexicon.labels)
     y = np.array([slugs.index(s) for _, _, s in train])
-    # Tempered class balance: a topic with few examples counts more, but not so much that it is all noise.
+    # Balanced classes: each topic's examples weigh as much in all as the biggest topic's (Reuters is 70%
+    # economy; without this the model calls any short text business). Tried on the bench's dev split:
+    # (most / n) ** 0.5 gave short top-1 0.732, ** 1 0.763 (long 0.814 / 0.825).
     per_class = Counter(y.tolist())
-    weights = np.array([(max(per_class.values()) / per_class[c]) ** 0.5 for c in y])
+    weights = np.array([max(per_class.values()) / per_class[c] for c in y])
     model = LogisticRegression(C=C, max_iter=2000)
     model.fit(matrix(counts), y, sample_weight=weights)
     w = np.zeros((len(slugs), len(features)))
