@@ -144,12 +144,17 @@ def bench_labelled(
     for split in ("dev", "test", "all"):
         chosen = [i for i in items if split == "all" or i["split"] == split]
         strict = lenient = tp = fp = fn = n_topics = untagged = 0
+        buckets: dict[str, Counter[str]] = defaultdict(Counter)  # confidence of the top topic -> right or not
         for item in chosen:
             headline, body = texts[item["id"]]
             if short:
                 headline, body = short_text(headline, body)
             got = assign_topics(headline, body, lexicon, model)
             untagged += not got.topics
+            if got.topics:
+                bucket = min(int(got.scores[got.topics[0]] * 4), 3)
+                buckets[f"{bucket * 25}-{bucket * 25 + 25}%"]["n"] += 1
+                buckets[f"{bucket * 25}-{bucket * 25 + 25}%"]["ok"] += got.topics[0] == item["topics"][0]
             gold = item["topics"]
             top = got.topics[0] if got.topics else None
             strict += top == gold[0]
@@ -175,6 +180,9 @@ def bench_labelled(
             f"  {split:5} {n:4}  {strict / n:11.3f}  {lenient / n:12.3f}  {p:7.3f}  {r:7.3f}  {f1:8.3f}"
             f"  {n_topics / n:10.2f}  {untagged / n:8.3f}"
         )
+        if split == "all":
+            calibration = ", ".join(f"{b} {c['ok']}/{c['n']}" for b, c in sorted(buckets.items()))
+            print(f"        top-1 right by its confidence (all): {calibration}")
         figures[split] = strict / n
         figures[f"{split}-untagged"] = untagged / n
     print(
