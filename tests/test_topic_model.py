@@ -3,14 +3,20 @@ and the bundled weights are small, load with numpy alone and fail cleanly when d
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
+from archive.cli import main
+from archive.config import Settings
 from archive.errors import BadParameter
 from archive.ingest.enrich.topic_model import BUNDLED_MODEL, feature_counts, load_topic_model, save_model
 from archive.ingest.enrich.topics import assign_topics, load_lexicon, short_text
+from archive.ingest.retag import retag
+from archive.store import open_index
 
 # Feed entries written for this test: a headline and one sentence each, with too few topic terms for the lists.
 SHORT = [
@@ -80,6 +86,7 @@ def test_short_text_cuts_a_headline_and_one_sentence_or_two_without_one() -> Non
     assert short_text("Rates up", body) == ("Rates up", first)
     assert short_text("", body)[1].endswith("Markets had expected a quarter-point move at most.")
     assert feature_counts("Rates up", "rates")["rates"] == 3.0  # a headline word counts double
+    assert "zebra" not in feature_counts("", "Copper " * 400 + "zebra")  # a long body: its opening only
 
 
 def test_a_damaged_model_file_is_one_clean_error(tmp_path: Path) -> None:
@@ -92,3 +99,26 @@ def test_a_damaged_model_file_is_one_clean_error(tmp_path: Path) -> None:
     with pytest.raises(BadParameter, match="do not match"):
         load_topic_model(broken)
     assert load_topic_model(tmp_path / "missing.npz") is None
+
+
+def test_index_and_retag_give_a_feed_brief_the_model_topic(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    headline, body = "Copper climbs on supply worries", "Smelters in Chile warned of lower output through the winter."
+    (folder / "brief.txt").write_text(f"{headline}\n\n{body}\n", encoding="utf-8")
+    index_dir = tmp_path / "index"
+    result = CliRunner().invoke(main, ["index", "--index", str(index_dir), str(folder)])
+    assert result.exit_code == 0, result.output
+    (stored,) = _articles(index_dir)
+    assert stored["topics"][:1] == ["economy-business-finance"]
+    assert "copper" in stored["topic_evidence"]["economy-business-finance"]
+
+    (index_dir / "topics.toml").write_text('[economy-business-finance]\nterms = ["copper=0", "smelters=0"]\n')
+    assert retag(Settings.from_env(index_dir=index_dir)) == 1
+    (stored,) = _articles(index_dir)
+    assert not {"copper", "smelters"} & set(stored["topic_evidence"].get("economy-business-finance", []))
+
+
+def _articles(index_dir: Path) -> list[dict]:
+    with open_index(index_dir).searcher() as searcher:
+        return [json.loads(fields["data"]) for fields in searcher.all_stored_fields()]

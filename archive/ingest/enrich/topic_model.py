@@ -14,6 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -22,20 +23,24 @@ from archive.display import BUNDLED_TOPICS
 from archive.errors import BadParameter
 
 BUNDLED_MODEL = BUNDLED_TOPICS.with_name("topic_model.npz")
-_TOKEN = re.compile(r"[a-z][a-z0-9]*(?:['’-][a-z0-9]+)*")
+_TOKEN = re.compile(r"[a-z][a-z0-9]*(?:['’-][a-z0-9]+)*", re.IGNORECASE)
 HEADLINE_COUNT = 2.0  # a headline word counts as two body words, as the term lists weigh the headline more
 MAX_BODY_TOKENS = 400  # the opening of a long body says what it is about; the cost stays bounded
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-cased words with a letter first (numbers and amounts say little about a topic)."""
-    return _TOKEN.findall(text.lower().replace("’", "'"))
+def tokens(text: str, limit: int | None = None) -> list[str]:
+    """The first `limit` words (all by default) with a letter first, lower-cased; numbers say little of a topic.
+
+    Read lazily, so a book-length body costs no more than its opening.
+    """
+    found = islice(_TOKEN.finditer(text), limit)
+    return [m.group().lower().replace("’", "'") for m in found]
 
 
 def feature_counts(headline: str, body: str) -> dict[str, float]:
     """Unigram and adjacent-bigram counts, the headline's counting double; the body cut at MAX_BODY_TOKENS."""
     counts: dict[str, float] = {}
-    for words, weight in ((tokens(headline), HEADLINE_COUNT), (tokens(body)[:MAX_BODY_TOKENS], 1.0)):
+    for words, weight in ((tokens(headline), HEADLINE_COUNT), (tokens(body, MAX_BODY_TOKENS), 1.0)):
         for i, word in enumerate(words):
             counts[word] = counts.get(word, 0.0) + weight
             if i:
