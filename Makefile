@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 TESSERACT ?= /usr/bin/tesseract
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install index serve lint bench bench-scale model clean
+.PHONY: run test install index serve lint bench bench-scale model topics-model clean
 
 # A .venv made by another Python than $(PYTHON) (an older one, one since removed or upgraded) keeps failing in
 # odd ways; it is made again, saying why. A Python is known by its version and where it is installed.
@@ -84,6 +84,7 @@ bench: install
 	$(BIN)/python bench/bench_index.py
 	$(BIN)/python bench/bench_ner.py
 	$(BIN)/python bench/bench_countries.py
+	$(BIN)/python bench/bench_topics.py
 	$(BIN)/python bench/bench_extraction.py
 	$(BIN)/python bench/bench_duplicates.py
 	PYTHONPATH=. $(BIN)/python bench/bench_documents.py
@@ -98,6 +99,12 @@ bench-scale: install
 # Rebuild the bundled NER pipeline from the spaCy 2 teacher (an hour or more; not part of the tests).
 model: install
 	bash training/train.sh
+
+# Retrain the bundled topic model (archive/data/topic_model.npz) from ../shared (about 2 minutes; scikit-learn
+# only here, in the `train` extra; the archive applies the weights with numpy).
+topics-model: install
+	$(BIN)/python -m pip install --quiet -e '.[test,train]'
+	$(BIN)/python training/topics/train_model.py
 
 clean:
 	rm -rf $(VENV) $(INDEX) build test-output .pytest_cache
