@@ -34,7 +34,7 @@ from archive.store.columns import (
 from archive.store.segments import SegmentBuilder, merge_segments
 
 MERGE_FACTOR = 8  # this many segments of one size tier are merged into one of the next
-MAX_MERGE_DOCS = 400_000  # segments past this size are never merged again: a merge must stay seconds, not hours
+MAX_MERGE_DOCS = 100_000  # segments past this size are never merged again: a merge inside a commit stays under a minute
 
 
 def merge_plan(segments: Sequence[Any]) -> list[Any]:
