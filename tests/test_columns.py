@@ -143,3 +143,29 @@ def test_numbers_a_failed_commit_gave_out_are_never_used(tmp_path: Path, monkeyp
     assert result["facets"]["country"] == dict(
         sorted(stored_country_counts(index_dir).items(), key=lambda kv: (-kv[1], kv[0]))
     )
+
+
+def test_a_commit_that_fails_lets_go_of_the_write_lock(tmp_path: Path, monkeypatch):
+    """The indexer tries a failed batch again in halves, in the same process: a commit that failed half-way
+    must not keep the lock it took, or the retry waits for itself."""
+    from archive.store import writer as writer_module
+    from archive.store.writer import ArchiveWriter
+
+    index_dir = tmp_path / "index"
+    ix = open_index(index_dir, create=True)
+
+    def fail(columns, path):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(writer_module.SegmentColumns, "save", fail)
+    try:
+        with ArchiveWriter(ix, index_dir) as writer:
+            writer.update_document(id="a", file="f", headline="Harbour", body="harbour pier", data="{}")
+    except RuntimeError:
+        pass
+    else:
+        raise AssertionError("the commit did not fail")
+    monkeypatch.undo()
+    with ArchiveWriter(ix, index_dir, timeout=0.0) as writer:  # at once: nobody holds the lock
+        writer.update_document(id="a", file="f", headline="Harbour", body="harbour pier", data="{}")
+    assert open_index(index_dir).doc_count() == 1

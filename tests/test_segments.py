@@ -160,6 +160,26 @@ def test_a_merge_equals_whoosh_s(tmp_path: Path, docs: list[dict[str, Any]]) -> 
     assert_same(mine, contents(survivors), totals=False)
 
 
+def test_a_merge_of_segments_with_and_without_a_field(tmp_path: Path, docs: list[dict[str, Any]]) -> None:
+    """A segment none of whose documents has a byline has no lengths for it: the merge must still line
+    every document's length up with its number."""
+    plain = [{k: v for k, v in doc.items() if k not in ("byline", "dateline")} for doc in docs[:40]]
+    parts = [plain, docs[40:120], plain[:5]]
+    parts[2] = [{**doc, "id": doc["id"] + "-again"} for doc in parts[2]]
+    theirs, ours = new_index(tmp_path / "whoosh"), new_index(tmp_path / "built")
+    for part in parts:
+        whoosh_segment(theirs, part)
+        built_segment(ours, part)
+    writer = theirs.writer(compound=False)
+    for segment in writer.segments:
+        writer.add_reader(SegmentReader(writer.storage, writer.schema, segment))
+    writer.commit(mergetype=lambda w, segments: [])
+    info = ours._read_toc()
+    merged = merge_segments(ours.storage, info.schema, ours.indexname, info.segments)
+    TOC(info.schema, [merged], info.generation + 1).write(ours.storage, ours.indexname)
+    assert_same(contents(ours), contents(theirs), spelling=False)
+
+
 def test_words_are_analysed_as_whoosh_analyses_them() -> None:
     schema = make_schema()
     for name in ("headline", "body", "byline", "names"):

@@ -7,13 +7,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 from whoosh import index
 from whoosh.codec import whoosh3
 from whoosh.searching import Searcher
 
 from archive.errors import IndexDamaged, IndexMissing
 from archive.store.schema import make_schema
-from archive.store.writer import ArchiveWriter
+from archive.store.writer import ArchiveWriter, may_hold, segment_values
 
 T = TypeVar("T")
 
@@ -132,9 +133,28 @@ def find_exact(searcher: Searcher, exact: str) -> list[dict[str, Any]]:
 
 
 def find_articles(searcher: Searcher, ids: Iterable[str]) -> list[dict[str, Any]]:
-    """Stored fields of the original articles (not copies) with these ids that are in the index."""
-    found = (searcher.document(id=article_id) for article_id in ids)
-    return [stored for stored in found if stored and not stored.get("copy_of")]
+    """Stored fields of the original articles (not copies) with these ids that are in the index.
+
+    Each id is looked for only in the segments whose id hashes may hold it (archive.store.writer),
+    not in every segment: grouping asks this for a score of candidates per article.
+    """
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    hashes = np.fromiter((hash(i) for i in ids), dtype=np.int64, count=len(ids))
+    found = []
+    reader = searcher.reader()
+    leaves = reader.leaf_readers() if reader.doc_count_all() else []
+    for leaf, offset in leaves:
+        segment = leaf.segment()
+        if segment is None:
+            continue
+        maybe = may_hold(segment_values(leaf._storage, leaf.schema, segment, "id", leaf), hashes)
+        for article_id in (ids[n] for n in np.flatnonzero(maybe)):
+            for docnum in leaf.postings("id", article_id).all_ids() if ("id", article_id) in leaf else ():
+                if not leaf.is_deleted(docnum):
+                    found.append(searcher.stored_fields(docnum + offset))
+    return [stored for stored in found if not stored.get("copy_of")]
 
 
 def copies_of(searcher: Searcher, ids: Iterable[str]) -> list[tuple[str, str]]:

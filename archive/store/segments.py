@@ -491,8 +491,10 @@ def _copy_documents(
             if schema[name].scorable and reader._perdoc.has_column(f"_{name}_len"):
                 raw = reader._perdoc.column_reader(f"_{name}_len", LENGTHS_COLUMN)
                 field_lengths[name] = np.fromiter(raw, dtype=np.uint8, count=size)
-        for name, column in field_lengths.items():
-            lengths.setdefault(name, []).append(column[live])
+        for name in names:
+            if schema[name].scorable:  # a segment without the field's column: none of its documents has it
+                column = field_lengths.get(name, np.zeros(size, dtype=np.uint8))
+                lengths.setdefault(name, []).append(column[live])
         for old, stored in reader.iter_docs():
             perdoc.start_doc(docnum)
             for name in names:

@@ -97,14 +97,26 @@ def _load(path: Path, segment: Any) -> SegmentColumns | None:
 _VALUES: dict[tuple[str, str, str], np.ndarray] = {}
 
 
-def _segment_values(writer: SegmentWriter, segment: Any, name: str) -> np.ndarray:
-    key = (writer.storage.folder, segment.segment_id(), name)
+def may_hold(held: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """Which of `hashes` are in the sorted array `held` (a binary search each, no sort per call)."""
+    if not len(held):
+        return np.zeros(len(hashes), dtype=np.bool_)
+    at = np.minimum(np.searchsorted(held, hashes), len(held) - 1)
+    return held[at] == hashes
+
+
+def segment_values(storage: Any, schema: Any, segment: Any, name: str, reader: Any = None) -> np.ndarray:
+    """Sorted hashes of the values a segment holds in a unique field (its ids): what may be in it, at the
+    cost of one array per segment instead of a term look-up per segment per value."""
+    key = (storage.folder, segment.segment_id(), name)
     if key not in _VALUES:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
+        own = reader is None
+        reader = SegmentReader(storage, schema, segment) if own else reader
         try:
             words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.lexicon(name)]
         finally:
-            reader.close()
+            if own:
+                reader.close()
         _VALUES[key] = np.sort(np.fromiter((hash(w) for w in words), dtype=np.int64, count=len(words)))
     return _VALUES[key]
 
@@ -169,7 +181,7 @@ class ArchiveWriter:
             hashes = np.fromiter((hash(v) for v in values), dtype=np.int64, count=len(values))
             maybe = np.zeros(len(values), dtype=np.bool_)
             for segment in self.writer.segments:
-                maybe |= np.isin(hashes, _segment_values(self.writer, segment, name))
+                maybe |= may_hold(segment_values(self.writer.storage, self.schema, segment, name), hashes)
             for value in np.asarray(values, dtype=object)[maybe]:
                 self.writer.delete_by_term(name, value, searcher=self._deleting())
 
@@ -233,7 +245,12 @@ class ArchiveWriter:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if kind is None:
-            self.commit()
-        else:
+        if kind is not None:
             self.cancel()
+            return
+        try:
+            self.commit()
+        except BaseException:
+            if not self.writer.is_closed:  # a commit that failed half-way still lets go of the lock
+                self.writer.cancel()
+            raise
