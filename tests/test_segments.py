@@ -74,6 +74,21 @@ def built_segment(ix: Any, docs: list[dict[str, Any]]) -> None:
     TOC(info.schema, [*info.segments, segment], info.generation + 1).write(ix.storage, ix.indexname)
 
 
+def whoosh_merge(ix: Any) -> None:
+    """Every segment into one, by Whoosh's own writer."""
+    writer = ix.writer(compound=False)
+    for segment in writer.segments:
+        writer.add_reader(SegmentReader(writer.storage, writer.schema, segment))
+    writer.commit(mergetype=lambda w, segments: [])
+
+
+def built_merge(ix: Any) -> None:
+    """Every segment into one, by merge_segments."""
+    info = ix._read_toc()
+    merged = merge_segments(ix.storage, info.schema, ix.indexname, info.segments)
+    TOC(info.schema, [merged], info.generation + 1).write(ix.storage, ix.indexname)
+
+
 def contents(ix: Any) -> dict[str, Any]:
     """Everything a reader sees, spelling fields as (term, document frequency) only."""
     out: dict[str, Any] = {"terms": {}, "spelling": {}, "stored": [], "lengths": [], "totals": {}, "published": []}
@@ -141,14 +156,8 @@ def test_a_merge_equals_whoosh_s(tmp_path: Path, docs: list[dict[str, Any]]) -> 
             assert writer.delete_by_term("id", doc_id) == 1
         writer.commit(merge=False)
 
-    writer = theirs.writer(compound=False)
-    for segment in writer.segments:
-        writer.add_reader(SegmentReader(writer.storage, writer.schema, segment))
-    writer.commit(mergetype=lambda w, segments: [])
-
-    info = ours._read_toc()
-    merged = merge_segments(ours.storage, info.schema, ours.indexname, info.segments)
-    TOC(info.schema, [merged], info.generation + 1).write(ours.storage, ours.indexname)
+    whoosh_merge(theirs)
+    built_merge(ours)
 
     mine, whooshs = contents(ours), contents(theirs)
     assert len(mine["stored"]) == len(docs) - len(gone)
@@ -170,13 +179,8 @@ def test_a_merge_of_segments_with_and_without_a_field(tmp_path: Path, docs: list
     for part in parts:
         whoosh_segment(theirs, part)
         built_segment(ours, part)
-    writer = theirs.writer(compound=False)
-    for segment in writer.segments:
-        writer.add_reader(SegmentReader(writer.storage, writer.schema, segment))
-    writer.commit(mergetype=lambda w, segments: [])
-    info = ours._read_toc()
-    merged = merge_segments(ours.storage, info.schema, ours.indexname, info.segments)
-    TOC(info.schema, [merged], info.generation + 1).write(ours.storage, ours.indexname)
+    whoosh_merge(theirs)
+    built_merge(ours)
     assert_same(contents(ours), contents(theirs), spelling=False)
 
 
