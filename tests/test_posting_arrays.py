@@ -15,7 +15,22 @@ from archive.store import ArchiveWriter, open_index
 from archive.store.postings import BLOCK_POSTINGS, posting_arrays, read_blocks, spelling_is_exact, term_postings
 from archive.store.segments import merge_segments
 
-WORDS = "oil bank rates rated rate trade gold wheat market shares price prices central interest".split()
+WORDS = [
+    "oil",
+    "bank",
+    "rates",
+    "rated",
+    "rate",
+    "trade",
+    "gold",
+    "wheat",
+    "market",
+    "shares",
+    "price",
+    "prices",
+    "central",
+    "interest",
+]
 
 
 def _documents(count: int, seed: int) -> list[dict]:

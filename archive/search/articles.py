@@ -119,6 +119,7 @@ def count_since(ix: Index, request: SearchRequest, since: datetime) -> int:
     """How many stories matching the search gained an article indexed after `since` (new for a saved search)."""
     q = parse_query(ix, request.q)
     snap = snapshot(ix)
-    fresh = word_matches(snap, query.DateRange("indexed", since, None, startexcl=True))
+    # Indexing times are kept to the second: one indexed in the very second the search was opened is not new.
+    fresh = word_matches(snap, query.DateRange("indexed", since.replace(microsecond=0), None, startexcl=True))
     matched = select(snap, q, request).matched
     return snap.columns.count_stories(np.logical_and(matched, fresh))
