@@ -6,6 +6,7 @@ from typing import Any
 
 from archive.facets import ENTITY_PAGES, NAMES, REGISTRY
 from archive.search import EXPORT_COLUMNS, MAX_PAGE, SORTS
+from archive.search.export import FULL_TEXT_COLUMNS
 
 
 def _search_parameters() -> list[dict[str, Any]]:
@@ -39,6 +40,7 @@ def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+ROW_KEYS = tuple(dict.fromkeys(EXPORT_COLUMNS + FULL_TEXT_COLUMNS))  # `lead`, or `text` with text=full
 LIST_KEYS = ("authors", "countries", "topics", "people", "organizations", "places")
 ERROR = {"$ref": "#/components/schemas/Error"}
 ERRORS = {
@@ -87,6 +89,10 @@ def openapi_document() -> dict[str, Any]:
                     *_search_parameters(),
                     {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv", "jsonl"],
                                                                  "default": "csv"}},
+                    {"name": "text", "in": "query", "schema": {"type": "string", "enum": ["lead", "full"],
+                                                               "default": "lead"},
+                     "description": "`lead`: a `lead` column with each story's first paragraph; `full`: a `text` "
+                                    "column with its whole text instead"},
                 ],
                 "responses": {"200": {"description": "One row or line per article", "content": {
                     "text/csv": {"schema": {"type": "string"}},
@@ -175,7 +181,7 @@ def openapi_document() -> dict[str, Any]:
                 "ExportRow": {"type": "object", "properties": {
                     key: {"type": "array", "items": {"type": "string"}} if key in LIST_KEYS
                     else {"type": "integer"} if key == "versions"
-                    else {"type": "string", "nullable": True} for key in EXPORT_COLUMNS}},
+                    else {"type": "string", "nullable": True} for key in ROW_KEYS}},
             },
             "responses": {
                 "BadRequest": _json("A parameter is wrong; the message names it", ERROR),
