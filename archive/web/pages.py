@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +18,7 @@ from archive.names import printable
 from archive.search import (
     FACET_LIMIT,
     SearchRequest,
+    cite,
     count_since,
     entity,
     get_article,
@@ -27,6 +28,7 @@ from archive.search import (
     similar,
     source_file,
     versions,
+    what_changed,
 )
 from archive.store.sources import original_file
 from archive.web import saved
@@ -62,6 +64,7 @@ def article_page(article_id: str) -> Any:
         abort(404, f"No article with id {article_id}.")
     q = request.args.get("q", "")[:1000]
     texts = article["body"].split("\n\n")
+    link = url_for("pages.article_page", article_id=article_id, _external=True)
     return render_template(
         "article.html",
         article=article,
@@ -69,6 +72,8 @@ def article_page(article_id: str) -> Any:
         q=q,
         similar=similar(ix, article_id),
         versions=versions(ix, article_id),
+        changes=what_changed(ix, article_id, request.args.get("compare")),
+        citation=cite(article, link, datetime.now(UTC).date()),
         attachments=linked(ix, list(article.get("attachments") or [])),
         attached_to=linked(ix, [article["attachment_of"]]) if article.get("attachment_of") else [],
     )
