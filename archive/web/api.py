@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request
 
 from archive.errors import BadParameter
 from archive.facets import ENTITY_PAGES
@@ -26,6 +25,7 @@ from archive.search import (
 from archive.search.export import csv_lines, export_name, rows
 from archive.web.index_access import get_index
 from archive.web.openapi import openapi_document
+from archive.web.pages import article_link
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -106,13 +106,6 @@ def api_export() -> Any:
     name = export_name(search_request, fmt, date.today())
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(body, content_type=EXPORT_FORMATS[fmt], headers=headers)
-
-
-def article_link() -> Callable[[str], str]:
-    """An article's absolute address on this server, made once per request (rows stream after it has ended)."""
-    template = url_for("pages.article_page", article_id="ID", _external=True)
-    head, tail = template.rsplit("ID", 1)
-    return lambda article_id: head + article_id + tail
 
 
 @bp.get("/openapi.json")
