@@ -145,7 +145,9 @@ def openapi_document() -> dict[str, Any]:
                     "interval": {"type": "string", "enum": ["month", "year"]},
                     "bins": {"type": "array", "items": {"type": "object", "properties": {
                         "label": {"type": "string"}, "from": {"type": "string", "format": "date"},
-                        "to": {"type": "string", "format": "date"}, "count": {"type": "integer"}}}},
+                        "to": {"type": "string", "format": "date"}, "count": {"type": "integer"},
+                        "gap": {"type": "boolean", "description": "by year: three or more empty years, folded "
+                                                                  "into one bin labelled with their range"}}}},
                     "undated": {"type": "integer"}}},
                 "SearchResult": {"type": "object", "properties": {
                     "query": {"type": "string"}, "filters": {"type": "object"},
@@ -155,6 +157,10 @@ def openapi_document() -> dict[str, Any]:
                     "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"},
                              "description": "one per story; `versions` says how many other versions it has"},
                     "facets": counts, "histogram": {"$ref": "#/components/schemas/Histogram"},
+                    "span": {"type": "object", "nullable": True,
+                             "properties": {"from": {"type": "string", "format": "date"},
+                                            "to": {"type": "string", "format": "date"}},
+                             "description": "the first and last publication day in the whole archive"},
                     "suggestion": {"type": "string", "nullable": True,
                                    "description": "did you mean: the query with unknown words corrected"},
                     "operators": {"type": "string", "nullable": True,
