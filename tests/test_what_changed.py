@@ -45,3 +45,11 @@ def test_the_article_page_compares_with_the_version_before_and_any_other_on_requ
     alone = client.get("/api/search?q=cocoa").get_json()["hits"]
     single = next(h for h in alone if not h["versions"])
     assert 'id="changes"' not in client.get(f"/articles/{single['id']}").get_data(as_text=True)
+
+
+def test_sentences_are_matched_first_so_a_long_repetitive_rewrite_reads_as_replaced_whole():
+    old, new = "the cat sat on the mat " * 800, "the dog sat on a mat " * 800  # one 4,800-word sentence each
+    assert word_diff(old, new)[0] == [("removed", old), ("added", new)]
+    kept = "A long report. " * 300  # a changed sentence among many unchanged ones is still compared word by word
+    runs, _ = word_diff(kept + "Prices rose 3 percent. " + kept, kept + "Prices rose 5 percent. " + kept)
+    assert [r for r in runs if r[0] != "same"] == [("removed", " 3"), ("added", " 5")]

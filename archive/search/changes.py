@@ -16,15 +16,37 @@ from archive.search.articles import get_article, versions
 
 MAX_WORDS = 5000  # per side: past this the rest is not compared (difflib's matching grows fast with length)
 CONTEXT_WORDS = 25  # unchanged words kept each side of a change; a longer unchanged run is elided between
+BLOCK_PAIRS = 1_000_000  # words × words of one changed stretch compared word by word at most (about 0.1 s)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _WORD = re.compile(r"\s*\S+|\s+")  # a word with the spacing before it (a paragraph break too)
 
 
 def word_diff(old: str, new: str, *, limit: int = MAX_WORDS) -> tuple[list[tuple[str, str]], bool]:
     """`(op, text)` runs, op one of `same`, `added`, `removed`, that rebuild both texts (spacing kept), and whether
-    either text was cut at `limit` words. Words compare without the spacing before them."""
+    either text was cut at `limit` words. Words compare without the spacing before them.
+
+    Sentences are matched first, then the words of the sentences that differ, so the work stays small whatever
+    the text (word against word over a whole repetitive text is quadratic: minutes for 5,000 words); a changed
+    stretch too long to compare word by word reads as removed and added whole.
+    """
     a, b = _WORD.findall(old), _WORD.findall(new)
     cut = len(a) > limit or len(b) > limit
     a, b = a[:limit], b[:limit]
+    sa, sb = _sentences(a), _sentences(b)
+    runs: list[tuple[str, str]] = []
+    outline = difflib.SequenceMatcher(None, [_key(x) for x in sa], [_key(x) for x in sb], autojunk=False)
+    for tag, i1, i2, j1, j2 in outline.get_opcodes():
+        left, right = [w for x in sa[i1:i2] for w in x], [w for x in sb[j1:j2] for w in x]
+        if tag == "equal":
+            runs.append(("same", "".join(right)))
+        elif len(left) * len(right) <= BLOCK_PAIRS:
+            runs += _words(left, right)
+        else:
+            runs += [("removed", "".join(left)), ("added", "".join(right))]
+    return _merged(runs), cut
+
+
+def _words(a: list[str], b: list[str]) -> list[tuple[str, str]]:
     matcher = difflib.SequenceMatcher(None, [w.strip() for w in a], [w.strip() for w in b], autojunk=False)
     runs: list[tuple[str, str]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -35,7 +57,40 @@ def word_diff(old: str, new: str, *, limit: int = MAX_WORDS) -> tuple[list[tuple
             runs.append(("removed", "".join(a[i1:i2])))
         if j2 > j1:
             runs.append(("added", "".join(b[j1:j2])))
-    return runs, cut
+    return runs
+
+
+def _sentences(words: list[str]) -> list[list[str]]:
+    """Words grouped into sentences: a new one after `.`, `!`, `?` (closing quotes and brackets allowed) and at
+    every line break."""
+    out: list[list[str]] = []
+    for word in words:
+        if not out or "\n" in word[: len(word) - len(word.lstrip())] or _SENTENCE_END.search(out[-1][-1]):
+            out.append([])
+        out[-1].append(word)
+    return out
+
+
+def _key(sentence: list[str]) -> tuple[str, ...]:
+    return tuple(w.strip() for w in sentence)
+
+
+def _merged(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Neighbouring runs of one kind as one, empty ones dropped, removals before additions within a change."""
+    out: list[tuple[str, str]] = []
+    for op, text in runs:
+        if not text:
+            continue
+        if out and out[-1][0] == op:
+            out[-1] = (op, out[-1][1] + text)
+        elif op == "removed" and len(out) >= 1 and out[-1][0] == "added":
+            if len(out) >= 2 and out[-2][0] == "removed":
+                out[-2] = ("removed", out[-2][1] + text)
+            else:
+                out.insert(len(out) - 1, (op, text))
+        else:
+            out.append((op, text))
+    return out
 
 
 def what_changed(ix: Index, article_id: str, other_id: str | None = None) -> dict[str, Any] | None:
