@@ -198,8 +198,8 @@ def saved_feed(entry_id: str) -> Any:
     if entry is None:
         abort(404, "No such saved search.")
     params = entry["params"]
-    search_request = SearchRequest.from_params(dict(params).get, _getlist(params))
-    stories = new_since(get_index(), search_request, datetime.fromisoformat(entry["created"]), limit=FEED_ENTRIES)
+    since = datetime.fromisoformat(entry["created"])
+    stories = new_since(get_index(), saved_request(params), since, limit=FEED_ENTRIES)
     body = atom_feed(
         entry,
         stories,
@@ -236,10 +236,9 @@ def saved_news(entries: list[dict[str, Any]]) -> dict[str, int | None]:
         return cached[1]
     news: dict[str, int | None] = {}
     for entry in entries:
-        params = entry["params"]
         try:
-            search_request = SearchRequest.from_params(dict(params).get, _getlist(params))
-            news[entry["id"]] = count_since(ix, search_request, datetime.fromisoformat(entry["last_opened"]))
+            since = datetime.fromisoformat(entry["last_opened"])
+            news[entry["id"]] = count_since(ix, saved_request(entry["params"]), since)
         except ArchiveError:
             news[entry["id"]] = None  # a search saved before its syntax was refused still lists, to be deleted
     current_app.extensions["saved_news"] = (key, news)
@@ -258,8 +257,9 @@ def asks(params: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return shown or [("Everything", "every story")]
 
 
-def _getlist(pairs: list[tuple[str, str]]) -> Callable[[str], list[str]]:
-    return lambda name: [value for key, value in pairs if key == name]
+def saved_request(params: list[tuple[str, str]]) -> SearchRequest:
+    """A saved search's parameters as the search they ask for (refused as a search would be)."""
+    return SearchRequest.from_params(dict(params).get, lambda name: [value for key, value in params if key == name])
 
 
 def saved_path() -> Any:
