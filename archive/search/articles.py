@@ -134,8 +134,7 @@ def _fresh(ix: Index, request: SearchRequest, since: datetime) -> tuple[Snapshot
     (a page that checks every saved search costs a look-up each while nothing arrives)."""
     q = parse_query(ix, request.q)
     snap = snapshot(ix)
-    # Indexing times are kept to the second: one indexed in the very second the search was opened is not new.
-    fresh = word_matches(snap, query.DateRange("indexed", since.replace(microsecond=0), None, startexcl=True))
+    fresh = word_matches(snap, query.DateRange("indexed", since, None, startexcl=True))
     if not fresh.any():
         return snap, fresh
     return snap, np.logical_and(select(snap, q, request).matched, fresh)

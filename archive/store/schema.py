@@ -48,7 +48,7 @@ def make_schema() -> fields.Schema:
         names=fields.TEXT(analyzer=NAME_ANALYZER),  # entity and author names, for free-text name queries
         dateline=fields.TEXT(analyzer=NAME_ANALYZER),
         published=_datetime(sortable=True),
-        indexed=_datetime(),  # to the second: a run's articles share its few terms
+        indexed=_datetime(),
         month=_keyword(),  # YYYY-MM, what the date histogram counts; not offered as a filter
         # Duplicates (archive.ingest.grouping): every version of a story shares `group`; an exact copy
         # of another article keeps only its own metadata and points at the article with `copy_of`.
@@ -93,7 +93,7 @@ def article_document(article: Article, content_hash: str, file: str, *, group: s
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 # What an exact copy keeps of its own: where and when it was published. The text and what
