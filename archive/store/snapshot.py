@@ -63,7 +63,7 @@ class ColumnView:
                 ids.append(np.asarray(columns.arrays[f"{facet}.ids"]))
                 base += len(ids[-1])
             self.offsets[facet] = np.concatenate(offsets)
-            self.ids[facet] = np.concatenate(ids).astype(np.int64) if ids else np.zeros(0, dtype=np.int64)
+            self.ids[facet] = np.concatenate(ids).astype(np.int32) if ids else np.zeros(0, dtype=np.int32)
         self._lock = threading.Lock()
         self._entry_docs: dict[str, np.ndarray] = {}
 
