@@ -107,8 +107,8 @@ def may_hold(held: np.ndarray, hashes: np.ndarray) -> np.ndarray:
 
 
 def segment_values(storage: Any, schema: Any, segment: Any, name: str, reader: Any = None) -> np.ndarray:
-    """Sorted hashes of the values a segment holds in a unique field (its ids): what may be in it, at the
-    cost of one array per segment instead of a term look-up per segment per value."""
+    """Sorted hashes of the values a segment holds in a keyword field (ids, exact-copy keys): what may be in
+    it, at the cost of one array per segment instead of a term look-up per segment per value."""
     key = (storage.folder, segment.segment_id(), name)
     if key not in _VALUES:
         own = reader is None
