@@ -4,6 +4,7 @@ whether a segment's spelling lists name their documents or not."""
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from whoosh.reading import SegmentReader
 
 from archive.search.matchset import Postings, TypedPhrase, matching
 from archive.store import ArchiveWriter, open_index
+from archive.store.check import check_index
 from archive.store.postings import BLOCK_POSTINGS, posting_arrays, read_blocks, spelling_is_exact, term_postings
 from archive.store.segments import merge_segments
 
@@ -38,7 +40,9 @@ def _documents(count: int, seed: int) -> list[dict]:
     docs = []
     for n in range(count):
         body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 40)))
-        docs.append({"id": f"d{seed}-{n}", "headline": " ".join(rng.sample(WORDS, 3)), "body": body})
+        headline = " ".join(rng.sample(WORDS, 3))
+        data = json.dumps({"id": f"d{seed}-{n}", "headline": headline, "body": body})
+        docs.append({"id": f"d{seed}-{n}", "headline": headline, "body": body, "data": data})
     return docs
 
 
@@ -126,3 +130,22 @@ def test_quoted_forms_are_told_apart_in_either_kind_of_segment(tmp_path: Path, w
             for doc in docs:
                 w.add_document(**doc)
     assert _quoted(tmp_path) == {"typed", "both-and-phrase"}
+
+
+def test_check_finds_posting_arrays_that_disagree_and_the_next_commit_writes_them_anew(tmp_path: Path) -> None:
+    ix = open_index(tmp_path, create=True)
+    with ArchiveWriter(ix, tmp_path) as writer:
+        for doc in _documents(400, 4):
+            writer.update_document(**doc)
+    assert check_index(tmp_path) == []
+    (path,) = tmp_path.glob("MAIN_*.ids")
+    data = bytearray(path.read_bytes())
+    ids_start = len(data) - 8 * 1000  # inside the ids or weights, past the directory
+    data[ids_start : ids_start + 64] = bytes(range(64))
+    path.write_bytes(bytes(data))
+    (problem,) = check_index(tmp_path)
+    assert "posting arrays disagree with its postings" in problem
+    path.unlink()  # what to do about it: the next commit writes them again from the blocks
+    with ArchiveWriter(ix, tmp_path) as writer:
+        writer.update_document(id="late", body="oil", data=json.dumps({"id": "late", "body": "oil"}))
+    assert path.exists() and check_index(tmp_path) == []

@@ -199,6 +199,20 @@ def _weights(stored: Any, count: int) -> np.ndarray:
     return np.asarray(stored, dtype=np.float64)
 
 
+def arrays_disagree(leaf: Any) -> int:
+    """How many of a segment's arrayed terms differ from its blocks (what `archive check` asks)."""
+    arrays = posting_arrays(leaf)
+    if arrays is None:
+        return 0
+    wrong = 0
+    for fieldname, tbytes in arrays.directory:
+        ids, weights = arrays.get(fieldname, tbytes)  # type: ignore[misc]
+        block_ids, block_weights, _ = read_blocks(leaf, fieldname, tbytes)
+        if not (np.array_equal(ids, block_ids) and np.allclose(weights, block_weights, rtol=1e-6)):
+            wrong += 1
+    return wrong
+
+
 def add_arrays(storage: Any, schema: Any, segment: Any) -> bool:
     """Write the posting arrays of a segment that has none (Whoosh's own writer or an older archive wrote
     it), from its blocks, once; whether it wrote them."""
