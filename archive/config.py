@@ -18,6 +18,11 @@ def bundled(*parts: str) -> Path:
     return Path(str(files("archive").joinpath(*parts)))
 
 
+def annotations_path(index_dir: Path) -> Path:
+    """Where an index folder keeps what readers add to its stories (the web app has no `Settings`)."""
+    return Path(index_dir) / "annotations.sqlite"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the index and the files beside it live, and how ingest behaves."""
@@ -55,6 +60,11 @@ class Settings:
     def bands_file(self) -> Path:
         """The LSH buckets that grouping finds versions of a story by."""
         return self.index_dir / "bands.sqlite"
+
+    @property
+    def annotations_file(self) -> Path:
+        """Tags, stars, notes, collections and the old-id redirects (archive.store.annotations)."""
+        return annotations_path(self.index_dir)
 
     @property
     def saved_searches_file(self) -> Path:

@@ -12,7 +12,7 @@ from whoosh.index import Index
 
 from archive.article import page_at
 from archive.facets import REGISTRY
-from archive.search.counts import histogram, top_values
+from archive.search.counts import facet_counts, histogram
 from archive.search.highlight import snippets
 from archive.search.query import read_query
 from archive.search.ranking import ranked
@@ -58,8 +58,8 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
         hit["versions"] = columns.other_versions(docnum)
         hits.append(hit)
     facets = {
-        facet.name: top_values(
-            columns, facet, chosen.for_facet(facet.name), None if facet.name in request.expand else FACET_LIMIT
+        facet.name: facet_counts(
+            snap, facet, chosen.for_facet(facet.name), None if facet.name in request.expand else FACET_LIMIT
         )
         for facet in REGISTRY
     }
