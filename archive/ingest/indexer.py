@@ -30,6 +30,7 @@ from archive.config import Settings
 from archive.errors import ArchiveError, UnreadableFile
 from archive.ingest.enrich.worker import WorkerEnricher
 from archive.ingest.grouping import GROUPING_VERSION, BandTable, assign_stories
+from archive.ingest.identity import Identity, migrate
 from archive.ingest.readers.formats import FileResult, Found, iter_files, read_file
 from archive.names import path_of, resolved, stored_name
 from archive.store import (
@@ -140,6 +141,7 @@ class Indexer:
         self._window_opened = 0.0
         self._worker: WorkerEnricher | None = None
         self.settings = settings
+        self.identity = Identity(self.ix, settings.index_dir)
 
     def run(self, paths: Iterable[Path], *, remove_missing: bool = True) -> RunStats:
         """Index every file below `paths`; drop articles of files gone from named folders."""
@@ -155,6 +157,8 @@ class Indexer:
         not walked and stat'ed a second time.
         """
         self.stats.files = len(files)
+        migrate(self.ix, self.index_dir, self.settings.bands_file)  # ids of an index made before stable ids
+        self.identity = Identity(self.ix, self.index_dir)  # the sources recorded now say where each id starts
         self.progress.start(len(files), sum(files.values()))
         if self.settings.workers and sum(files.values()) >= WORKER_FROM_BYTES:
             self._worker = WorkerEnricher(self.settings.spacy_model, self.settings.topics_file)
@@ -217,7 +221,7 @@ class Indexer:
         file = stored_name(result.path)
         known = stored_hashes(snapshot(self.ix).searcher, file)
         seen = set()
-        for article in result.articles:
+        for article in self.identity.settle(result, file, known):
             content_hash = stored_hash(article, self.enrichment_version)
             seen.add(article.id)
             if known.get(article.id) == content_hash:
@@ -354,7 +358,7 @@ class Indexer:
         for file, ids in wanted.items():
             path = path_of(file)
             articles = read_file(path, max_bytes=self.max_bytes).articles if path.exists() else []
-            found = [a for a in articles if a.id in ids]
+            found = self.identity.among(articles, ids)
             promoted += [
                 Pending(article, stored_hash(article, self.enrichment_version), file, True, counted=False)
                 for article in found
