@@ -20,6 +20,7 @@ from archive.search.request import SearchRequest
 from archive.search.selection import select
 from archive.search.stored import read_article
 from archive.store import Snapshot, snapshot
+from archive.store.annotations import Annotations
 
 EXPORT_COLUMNS = (
     "id", "headline", "published", "authors", "place", "agency", "countries", "topics",
@@ -82,13 +83,33 @@ def articles(ix: Index, request: SearchRequest, *, every_version: bool = False) 
 
 def _articles(snap: Snapshot, docnums: list[int]) -> Iterator[dict[str, Any]]:
     searcher = snap.searcher
+    kept = Annotations(snap.index_dir).annotated()
     for docnum in docnums:
         stored = searcher.stored_fields(docnum)
         article = read_article(stored)
         if stored.get("copy_of"):  # a copy keeps its own source, URL and date over its original's text
             original = searcher.document(id=stored["copy_of"])
             article = {**read_article(original), **article} if original else article
+        if article["id"] in kept:  # tags, star, notes, collections: `archive index` of the export restores them
+            article["annotations"] = kept[article["id"]]
         yield article
+
+
+def _docnums(snap: Snapshot, ids: Iterable[str]) -> list[int]:
+    found = (snap.searcher.document_number(id=article_id) for article_id in ids)
+    return [docnum for docnum in found if docnum is not None]
+
+
+def rows_by_id(ix: Index, ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Flat rows for these stories, in this order (a collection's export); ids not in the index are left out."""
+    snap = snapshot(ix)
+    return _rows(snap, _docnums(snap, ids))
+
+
+def articles_by_id(ix: Index, ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Whole articles for these stories, in this order, with their annotations."""
+    snap = snapshot(ix)
+    return _articles(snap, _docnums(snap, ids))
 
 
 def csv_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:
