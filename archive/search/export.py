@@ -24,7 +24,7 @@ from archive.store.annotations import Annotations
 
 EXPORT_COLUMNS = (
     "id", "headline", "published", "authors", "place", "agency", "countries", "topics",
-    "people", "organizations", "places", "url", "source", "indexed", "versions",
+    "people", "organizations", "places", "url", "source", "indexed", "versions", "tags", "notes",
 )  # fmt: skip
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -54,8 +54,11 @@ def rows(ix: Index, request: SearchRequest) -> Iterator[dict[str, Any]]:
 
 
 def _rows(snap: Snapshot, docnums: list[int]) -> Iterator[dict[str, Any]]:
+    kept = Annotations(snap.index_dir).annotated()  # read once: most stories have none
+    none: dict[str, Any] = {"tags": [], "notes": []}
     for docnum in docnums:
         article = read_article(snap.searcher.stored_fields(docnum))
+        mine = kept.get(article["id"], none)
         yield {
             "id": article["id"],
             "headline": article["headline"],
@@ -72,6 +75,8 @@ def _rows(snap: Snapshot, docnums: list[int]) -> Iterator[dict[str, Any]]:
             "source": article["source"],
             "indexed": article.get("indexed"),
             "versions": snap.columns.other_versions(docnum),
+            "tags": mine["tags"],
+            "notes": [f"{note['created'][:10]}: {note['text']}" for note in mine["notes"]],  # dated, oldest first
         }
 
 

@@ -39,7 +39,7 @@ def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-LIST_KEYS = ("authors", "countries", "topics", "people", "organizations", "places")
+LIST_KEYS = ("authors", "countries", "topics", "people", "organizations", "places", "tags", "notes")
 ERROR = {"$ref": "#/components/schemas/Error"}
 ERRORS = {
     "400": {"$ref": "#/components/responses/BadRequest"},
