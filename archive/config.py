@@ -9,7 +9,8 @@ from pathlib import Path
 
 DEFAULT_MAX_FILE_MB = 50
 DEFAULT_NAME = "News archive"
-DEFAULT_COMMIT_ARTICLES = 4096  # one Whoosh segment per this many articles at most: memory follows it
+DEFAULT_COMMIT_ARTICLES = 4096
+ANNOTATIONS_FILE = "annotations.sqlite"  # one Whoosh segment per this many articles at most: memory follows it
 
 
 def bundled(*parts: str) -> Path:
@@ -20,7 +21,7 @@ def bundled(*parts: str) -> Path:
 
 def annotations_path(index_dir: Path) -> Path:
     """Where an index folder keeps what readers add to its stories (the web app has no `Settings`)."""
-    return Path(index_dir) / "annotations.sqlite"
+    return Path(index_dir) / ANNOTATIONS_FILE
 
 
 @dataclass(frozen=True)

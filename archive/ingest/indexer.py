@@ -157,13 +157,13 @@ class Indexer:
         not walked and stat'ed a second time.
         """
         self.stats.files = len(files)
-        migrate(self.ix, self.index_dir, self.settings.bands_file)  # ids of an index made before stable ids
-        self.identity = Identity(self.ix, self.index_dir)  # the sources recorded now say where each id starts
         self.progress.start(len(files), sum(files.values()))
         if self.settings.workers and sum(files.values()) >= WORKER_FROM_BYTES:
             self._worker = WorkerEnricher(self.settings.spacy_model, self.settings.topics_file)
         try:
             with index_errors(self.index_dir, writing=False, lock_wait=WRITER_WAIT):
+                migrate(self.ix, self.index_dir, self.settings.bands_file)  # ids of an index made before stable ids
+                self.identity = Identity(self.ix, self.index_dir)  # the sources recorded now: where each id starts
                 for path, size in files.items():
                     if self.progress.stop():
                         self.stats.stopped = True
