@@ -419,15 +419,20 @@ def show_command(article_id: str, as_json: bool, index_dir: Path | None) -> None
     from archive.errors import BadParameter
     from archive.search import get_article, versions
     from archive.store import open_index
+    from archive.store.annotations import Annotations
     from archive.store.damage import index_errors
 
     settings = Settings.from_env(index_dir=index_dir)
+    kept = Annotations(settings.index_dir)
     with index_errors(settings.index_dir, writing=False):
         ix = open_index(settings.index_dir)
         article = get_article(ix, article_id)
+        if article is None and (moved := kept.redirect(article_id)):  # an id the article had before
+            article_id, article = moved, get_article(ix, moved)
         if article is None:
             raise BadParameter(f"no article with id {article_id}", subject="ID")
         others = versions(ix, article_id)
+    marks = kept.of(article_id)
     if as_json:
         click.echo(json.dumps(article, ensure_ascii=False))
         return
@@ -454,6 +459,12 @@ def show_command(article_id: str, as_json: bool, index_dir: Path | None) -> None
     if others:
         lines.append(f"other versions ({len(others)}):")
         lines += [f"  {(v['published'] or 'undated')[:10]}  {v['headline']}  {v['id']}" for v in others]
+    if marks["starred"] or marks["tags"]:
+        lines.append("starred" * marks["starred"] + ("; " if marks["starred"] and marks["tags"] else "")
+                     + (f"tags: {', '.join(marks['tags'])}" if marks["tags"] else ""))  # fmt: skip
+    if marks["collections"]:
+        lines.append(f"collections: {', '.join(c['name'] for c in marks['collections'])}")
+    lines += [f"note {n['created'][:16].replace('T', ' ')}: {n['text']}" for n in marks["notes"]]
     click.echo("\n".join(printable(line) if "\n" not in line else line for line in lines))
 
 

@@ -45,7 +45,8 @@ def ids_by_headline(client) -> dict[str, str]:
 
 
 def annotate(client, article_id: str, **change) -> dict:
-    answer = client.post(f"/api/articles/{article_id}/annotations", json=change, headers={"X-CSRF-Token": token(client)})
+    headers = {"X-CSRF-Token": token(client)}
+    answer = client.post(f"/api/articles/{article_id}/annotations", json=change, headers=headers)
     assert answer.status_code == 200, answer.get_json()
     return answer.get_json()
 
