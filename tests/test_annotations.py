@@ -114,7 +114,9 @@ def test_an_export_carries_ids_and_marks_into_another_archive(tmp_path: Path):
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in backup.read_text(encoding="utf-8").splitlines()]
     assert {r["id"]: r.get("annotations", {}).get("tags") for r in records} == {
-        quay: ["quay"], ids_by_headline(client)["Grain barges wait at the lock"]: None}
+        quay: ["quay"],
+        ids_by_headline(client)["Grain barges wait at the lock"]: None,
+    }
 
     restored = tmp_path / "restored"
     assert "2 indexed" in index_with_cli(restored, backup)
