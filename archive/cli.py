@@ -74,15 +74,19 @@ def main() -> None:
 def extract(paths: tuple[Path, ...], as_json: bool, index_dir: Path | None) -> None:
     """Parse and enrich articles from PATHS and print them, without indexing.
 
-    Topics come from the same terms `index` would use: <index>/topics.toml over the bundled ones.
+    Topics come from the same terms `index` would use: <index>/topics.toml over the bundled ones, and ids
+    those `archive index PATHS` would give (relative to the folders named).
     """
     from archive.ingest.enrich.pipeline import Enricher
+    from archive.ingest.identity import relink, with_stable_id
     from archive.ingest.readers.formats import Found, iter_files, read_file
+    from archive.names import resolved, stored_name
 
     settings = Settings.from_env(index_dir=index_dir)
     enricher = Enricher(settings.spacy_model, settings.topics_file)
     failed = False
     found = Found()
+    roots = [stored_name(resolved(path)) for path in paths if path.exists()]
 
     def tell(error: ArchiveError) -> None:
         nonlocal failed
@@ -96,7 +100,8 @@ def extract(paths: tuple[Path, ...], as_json: bool, index_dir: Path | None) -> N
         result = read_file(path, max_bytes=settings.max_file_bytes)
         for error in result.errors:
             tell(error)
-        for article in enricher.enrich(result.articles):
+        articles = relink(result.articles, [with_stable_id(a, roots) for a in result.articles])
+        for article in enricher.enrich(articles):
             data = article.to_dict()
             if as_json:
                 click.echo(json.dumps(data, ensure_ascii=False))
