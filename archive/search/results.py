@@ -21,6 +21,7 @@ from archive.search.selection import select
 from archive.search.spelling import suggest
 from archive.search.stored import read_article
 from archive.store import snapshot
+from archive.store.annotations import Annotations
 
 HIT_KEYS = (
     "id", "headline", "headline_derived", "published", "authors", "byline", "dateline", "countries", "topics",
@@ -57,6 +58,9 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
         hit["score"] = round(score, 4) if score is not None else None  # date orders have no scores
         hit["versions"] = columns.other_versions(docnum)
         hits.append(hit)
+    kept = Annotations(snap.index_dir).of_many(hit["id"] for hit in hits)
+    for hit in hits:  # the reader's own marks, shown with each hit
+        hit["tags"], hit["starred"] = kept[hit["id"]]["tags"], kept[hit["id"]]["starred"]
     facets = {
         facet.name: facet_counts(
             snap, facet, chosen.for_facet(facet.name), None if facet.name in request.expand else FACET_LIMIT

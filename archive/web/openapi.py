@@ -256,7 +256,9 @@ def openapi_document() -> dict[str, Any]:
                              "description": "the page of a paged document (PDF, scan) the snippet is on"},
                     "versions": {"type": "integer", "minimum": 0},
                     "countries": {"type": "array", "items": {"type": "string"}},
-                    "topics": {"type": "array", "items": {"type": "string"}}}},
+                    "topics": {"type": "array", "items": {"type": "string"}},
+                    "tags": {"type": "array", "items": {"type": "string"}, "description": "the reader's tags"},
+                    "starred": {"type": "boolean"}}},
                 "ExportRow": {"type": "object", "properties": {
                     key: {"type": "array", "items": {"type": "string"}} if key in LIST_KEYS
                     else {"type": "integer"} if key == "versions"
