@@ -42,10 +42,10 @@ def relative_source(source: str, roots: Iterable[str]) -> str | None:
     it, with `/` between folders on every system; None when no root holds it."""
     for root in sorted(roots, key=len):
         if source == root or source.startswith((root + "#", root + "/", root + os.sep)):
-            if os.path.isdir(path_of(root)):
-                rest = source[len(root) + 1 :]
-            else:  # a file given by itself: its own name and what follows
-                rest = os.path.basename(root) + source[len(root) :]
+            place = path_of(root)
+            folder = place.is_dir() or (not place.exists() and source.startswith((root + "/", root + os.sep)))
+            # Below a folder (or one gone from this disk): the path inside it; a file given by itself: its name on.
+            rest = source[len(root) + 1 :] if folder else os.path.basename(root) + source[len(root) :]
             return rest.replace(os.sep, "/") if rest else None
     return None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -299,12 +300,16 @@ class Annotations:
         return out
 
     def changed(self) -> tuple[int, int]:
-        """A stamp that changes with every write (the file's size and time), so readers can cache counts."""
+        """A stamp that changes with every write, so readers can cache what they built from it: the file's inode
+        and SQLite's file change counter (header bytes 24-27, counted by every committed write on a rollback
+        journal), read without opening a connection."""
         try:
-            stat = self.path.stat()
+            with self.path.open("rb") as file:
+                header = file.read(28)
+                inode = os.fstat(file.fileno()).st_ino
         except OSError:
             return (0, 0)
-        return (stat.st_mtime_ns, stat.st_size)
+        return (inode, int.from_bytes(header[24:28], "big"))
 
     # --- ids ------------------------------------------------------------------------------------
 
