@@ -100,6 +100,7 @@ def test_star_tag_note_and_collect_a_story_filter_by_each_and_keep_them_through_
         page.wait_for_url(f"**{facet}=*")
         assert total(page) == stories, facet
         assert page.get_by_role("link", name="Harbour contract goes to a Danish builder").count() == 1
+        assert page.locator(".hit a.tag.mine", has_text="Port deals").count() == stories  # the marks on each hit
 
     # Re-indexing (a story changed, one added) keeps every mark on its story.
     (folder / "grain.txt").write_text(STORIES["grain.txt"].replace("two days", "three days"), encoding="utf-8")
