@@ -22,8 +22,8 @@ from typing import Any
 
 from archive.config import annotations_path
 from archive.errors import BadParameter, NotFound
+from archive.store.sqlite import transaction
 
-BUSY_MS = 10_000
 MAX_TAG_CHARS = 80
 MAX_TAGS = 100  # per story
 MAX_NOTE_CHARS = 20_000
@@ -35,6 +35,7 @@ STARRED = "starred"  # the one value of the star facet
 # Each entry takes the schema from the version before it to its own number; never edit one, add one.
 MIGRATIONS: tuple[str, ...] = (
     """
+    CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
     CREATE TABLE tags (
         article_id TEXT NOT NULL,
         tag TEXT NOT NULL COLLATE NOCASE,
@@ -102,23 +103,8 @@ class Annotations:
     def __init__(self, index_dir: Path) -> None:
         self.path = annotations_path(index_dir)
 
-    @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
-        try:
-            db.execute("PRAGMA foreign_keys = ON")
-            db.row_factory = sqlite3.Row
-            db.execute("BEGIN IMMEDIATE")
-            _migrate(db)
-            yield db
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-        finally:
-            db.close()
+    def _db(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path, _migrate)
 
     # --- one story ------------------------------------------------------------------------------
 
@@ -384,17 +370,29 @@ class Annotations:
 
 
 def _migrate(db: sqlite3.Connection) -> None:
-    """Bring the schema up to the newest migration (inside the caller's transaction)."""
-    db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    row = db.execute("SELECT version FROM schema_version").fetchone()
-    version = row[0] if row else 0
+    """Bring the schema up to the newest migration, in one transaction (two processes may both try)."""
+    version = _version(db)
     if version >= len(MIGRATIONS):
         return
-    for script in MIGRATIONS[version:]:
-        for statement in filter(str.strip, script.split(";")):
-            db.execute(statement)
-    db.execute("DELETE FROM schema_version")
-    db.execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS),))
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = _version(db)  # another process may have migrated meanwhile
+        for script in MIGRATIONS[version:]:
+            for statement in filter(str.strip, script.split(";")):
+                db.execute(statement)
+        db.execute("DELETE FROM schema_version")
+        db.execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS),))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _version(db: sqlite3.Connection) -> int:
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").fetchone():
+        return 0
+    row = db.execute("SELECT version FROM schema_version").fetchone()
+    return row[0] if row else 0
 
 
 def _note(row: sqlite3.Row) -> dict[str, Any]:
