@@ -131,7 +131,7 @@ def create_collection_form() -> Any:
     return redirect(url_for("notes.collection_page", collection_id=made["id"]), code=303)
 
 
-@bp.get("/collections/<int:collection_id>")
+@bp.get("/collections/<int(max=2147483647):collection_id>")
 def collection_page(collection_id: int) -> Any:
     """A collection: its stories, latest added first, with their tags and notes; its export."""
     collection = annotations().collection(collection_id)
@@ -139,7 +139,7 @@ def collection_page(collection_id: int) -> Any:
     return render_template("collection.html", collection=collection, stories=stories)
 
 
-@bp.post("/collections/<int:collection_id>")
+@bp.post("/collections/<int(max=2147483647):collection_id>")
 def change_collection_form(collection_id: int) -> Any:
     """Rename (`name`) or delete (`delete`) a collection."""
     store = annotations()
@@ -211,13 +211,13 @@ def api_create_collection() -> Any:
     return jsonify(made), status
 
 
-@bp.get("/api/collections/<int:collection_id>")
+@bp.get("/api/collections/<int(max=2147483647):collection_id>")
 def api_collection(collection_id: int) -> Any:
     collection = annotations().collection(collection_id)
     return jsonify({k: collection[k] for k in ("id", "name", "created")} | {"stories": _stories(collection["ids"])})
 
 
-@bp.post("/api/collections/<int:collection_id>")
+@bp.post("/api/collections/<int(max=2147483647):collection_id>")
 def api_change_collection(collection_id: int) -> Any:
     """Rename (`{"name"}`), add stories (`{"add": [ids]}`) or take them out (`{"remove": [ids]}`)."""
     body = request.get_json(silent=True)
@@ -235,7 +235,7 @@ def api_change_collection(collection_id: int) -> Any:
     return api_collection(collection_id)
 
 
-@bp.delete("/api/collections/<int:collection_id>")
+@bp.delete("/api/collections/<int(max=2147483647):collection_id>")
 def api_delete_collection(collection_id: int) -> Any:
     store = annotations()
     store.collection(collection_id)
@@ -243,7 +243,7 @@ def api_delete_collection(collection_id: int) -> Any:
     return jsonify({"deleted": collection_id})
 
 
-@bp.get("/api/collections/<int:collection_id>/export")
+@bp.get("/api/collections/<int(max=2147483647):collection_id>/export")
 def api_collection_export(collection_id: int) -> Any:
     """A collection's stories as CSV (with tags and notes) or JSON Lines (whole articles with `annotations`)."""
     fmt = request.args.get("format", "csv")
