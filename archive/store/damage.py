@@ -68,10 +68,11 @@ def index_errors(index_dir: Path, *, writing: bool = True, lock_wait: float = 0.
         if writing:  # text being written: not the index's fault
             raise
         raise IndexDamaged(describe(exc), subject=str(index_dir)) from exc  # stored text that is garbage
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         if writing:
             raise
-        # A truncated stored-fields file unpacks to nonsense ("bad typecode", "buffer size must be...").
+        # A truncated stored-fields file unpacks to nonsense ("bad typecode", "buffer size must be...", offsets
+        # "too large to convert to C unsigned long", depending on the bytes left).
         # A query's own ValueErrors are BadQuery long before this.
         raise IndexDamaged(describe(exc), subject=str(index_dir)) from exc
     except Exception as exc:
