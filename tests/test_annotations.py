@@ -72,9 +72,11 @@ def test_a_moved_folder_keeps_its_ids_tags_and_notes(tmp_path: Path):
     moved.parent.mkdir()
     shutil.move(news, moved)
     output = index_with_cli(index_dir, moved)
-    assert "2 indexed" in output, output  # read again from the new place (their old files are gone)
+    assert "0 indexed, 0 updated, 2 unchanged" in output, output  # found at their new place: no NER again
     client = client_for(index_dir)
     assert ids_by_headline(client) == before  # the same ids, no story twice
+    assert client.get(f"/api/articles/{quay}").get_json()["source"] == str((moved / "quay.txt").resolve())
+    assert client.get(f"/articles/{quay}/original").status_code == 200  # served from the new place
     assert marks(client, quay) == EXPECTED
     (hit,) = client.get("/api/search?tag=quay").get_json()["hits"]
     assert hit["id"] == quay and hit["tags"] == ["quay"] and hit["starred"] is True

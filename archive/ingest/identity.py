@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from archive.store.sources import Sources
 
 IDS_VERSION = "2"  # 1: ids from the whole path; 2: relative to the indexed folder
 WAIT = 120.0
+MOVES_PER_COMMIT = 4096  # stories found at a new place, written together
 
 
 def relative_source(source: str, roots: Iterable[str]) -> str | None:
@@ -63,19 +64,28 @@ def recorded_roots(index_dir: Path) -> list[str]:
 
 
 class Identity:
-    """Gives a run's articles their stable ids, keeping two live files from sharing one."""
+    """Gives a run's articles their stable ids, keeping two live files from sharing one, and moves the stories
+    of files that moved (the same id and content, the old file gone) to their new place without enriching
+    them again."""
 
-    def __init__(self, ix: Index, index_dir: Path, roots: Iterable[str] | None = None) -> None:
+    def __init__(
+        self, ix: Index, index_dir: Path, *, hash_of: Callable[[Article], str], roots: Iterable[str] | None = None
+    ) -> None:
+        """`hash_of`: the content hash the index keeps for an article (what tells a move from a change)."""
         self.ix = ix
+        self.index_dir = index_dir
+        self.hash_of = hash_of
         self.roots = list(roots) if roots is not None else recorded_roots(index_dir)
         self.claimed: dict[str, str] = {}  # ids given in this run -> the file given them
         self.annotations = Annotations(index_dir)
+        self.moved: list[dict[str, Any]] = []  # documents rewritten at their new place, written by `flush`
 
-    def settle(self, result: FileResult, file: str, known: Mapping[str, Any]) -> list[Article]:
+    def settle(self, result: FileResult, file: str, known: dict[str, Any]) -> list[Article]:
         """The articles of one file with their ids: relative ones, except where another live file holds the id
         (then the whole source's, which an article keeps once it has it); `known` are the ids this file has in
-        the index. Links between an e-mail and its attachments follow, and what an export's records carried
-        (annotations, the id they had) is restored under the ids they get here."""
+        the index, to which moved stories are added (so they count as unchanged). Links between an e-mail and
+        its attachments follow, and what an export's records carried (annotations, the id they had) is
+        restored under the ids they get here."""
         searcher = snapshot(self.ix).searcher
         out: list[Article] = []
         for article in result.articles:
@@ -86,9 +96,35 @@ class Identity:
             self.claimed[stable.id] = file
             out.append(stable)
         out = relink(result.articles, out)
+        for article in out:
+            if article.id not in known and (moved := self._moved(searcher, article, file)) is not None:
+                self.moved.append(moved)
+                known[article.id] = moved["content_hash"]
+        if len(self.moved) >= MOVES_PER_COMMIT:
+            self.flush()
         if result.carried:
             self._restore(result.carried, {a.source: a.id for a in out}, searcher)
         return out
+
+    def _moved(self, searcher: Any, article: Article, file: str) -> dict[str, Any] | None:
+        """The document for a story found again in another file, its old one gone, with the same content: the
+        stored one, at its new place; None when it is not such a story."""
+        stored = searcher.document(id=article.id)
+        if stored is None or stored.get("file") == file or os.path.lexists(path_of(stored["file"])):
+            return None
+        if stored.get("content_hash") != self.hash_of(article):
+            return None
+        data = json.loads(stored["data"])
+        data.update(source=article.source, id_source=article.id_source)
+        return _document(stored, data, file)
+
+    def flush(self) -> None:
+        """Write the moved stories (in one commit)."""
+        moved, self.moved = self.moved, []
+        if moved:
+            with ArchiveWriter(self.ix, self.index_dir, timeout=WAIT) as writer:
+                for document in moved:
+                    writer.update_document(**document)
 
     def _restore(self, carried: list[Carried], ids: Mapping[str, str], searcher: Any) -> None:
         """Annotations an export carried, added to their stories here; the id a record had there redirects here
@@ -179,6 +215,21 @@ def migrate(ix: Index, index_dir: Path, bands_file: Path) -> int:
     return len(renamed)
 
 
+def _document(fields: dict[str, Any], data: dict[str, Any], file: str) -> dict[str, Any]:
+    """A stored article written again with this data and file, everything else as it was (no enrichment)."""
+    if fields.get("copy_of"):  # a copy is only its metadata and its original's id (archive.store.schema)
+        kept = {k: fields[k] for k in ("content_hash", "group", "copy_of", "indexed") if fields.get(k) is not None}
+        return {**kept, "id": data["id"], "file": file, "data": json.dumps(data, ensure_ascii=False)}
+    article = Article.from_dict(data)
+    group = fields.get("group") or fields["id"]
+    document = article_document(
+        article, fields["content_hash"], file, group=group, exact=article_fingerprint(article).exact
+    )
+    if fields.get("indexed") is not None:
+        document["indexed"] = fields["indexed"]
+    return document
+
+
 def _renamed_document(fields: dict[str, Any], renamed: Mapping[str, str], roots: list[str]) -> dict[str, Any] | None:
     """The document for a stored article under its new id, and links to renamed articles; None if unchanged."""
     data = json.loads(fields["data"])
@@ -192,18 +243,9 @@ def _renamed_document(fields: dict[str, Any], renamed: Mapping[str, str], roots:
     data["attachments"] = [renamed.get(a, a) for a in data.get("attachments") or []]
     if data.get("attachment_of"):
         data["attachment_of"] = renamed.get(data["attachment_of"], data["attachment_of"])
-    if fields.get("copy_of"):  # a copy is only its metadata and its original's id (archive.store.schema)
-        document = {k: fields[k] for k in ("file", "content_hash", "group", "indexed") if fields.get(k) is not None}
-        return {**document, "id": new_id, "copy_of": renamed.get(fields["copy_of"], fields["copy_of"]),
-                "data": json.dumps(data, ensure_ascii=False)}  # fmt: skip
-    article = Article.from_dict(data)
-    group = fields.get("group") or fields["id"]
-    document = article_document(
-        article, fields["content_hash"], fields["file"], group=group, exact=article_fingerprint(article).exact
-    )
-    if fields.get("indexed") is not None:
-        document["indexed"] = fields["indexed"]
-    return document
+    if fields.get("copy_of"):
+        fields = {**fields, "copy_of": renamed.get(fields["copy_of"], fields["copy_of"])}
+    return _document(fields, data, fields["file"])
 
 
 def _rename_bands(bands_file: Path, renamed: Mapping[str, str]) -> None:

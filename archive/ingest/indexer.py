@@ -141,7 +141,7 @@ class Indexer:
         self._window_opened = 0.0
         self._worker: WorkerEnricher | None = None
         self.settings = settings
-        self.identity = Identity(self.ix, settings.index_dir)
+        self.identity = self._identity()
 
     def run(self, paths: Iterable[Path], *, remove_missing: bool = True) -> RunStats:
         """Index every file below `paths`; drop articles of files gone from named folders."""
@@ -163,7 +163,7 @@ class Indexer:
         try:
             with index_errors(self.index_dir, writing=False, lock_wait=WRITER_WAIT):
                 migrate(self.ix, self.index_dir, self.settings.bands_file)  # ids of an index made before stable ids
-                self.identity = Identity(self.ix, self.index_dir)  # the sources recorded now: where each id starts
+                self.identity = self._identity()  # the sources recorded now: where each id starts
                 for path, size in files.items():
                     if self.progress.stop():
                         self.stats.stopped = True
@@ -173,6 +173,7 @@ class Indexer:
                     self.progress.file_done(path, size, len(result.articles))
                     self._flush(everything=False)
                 self._flush()
+                self.identity.flush()  # stories found at a new place (a moved folder)
                 if missing_under and not self.stats.stopped:
                     self._remove_missing(missing_under)
         finally:
@@ -180,6 +181,9 @@ class Indexer:
                 self._worker.close()
                 self._worker = None
         return self.stats
+
+    def _identity(self) -> Identity:
+        return Identity(self.ix, self.index_dir, hash_of=lambda a: stored_hash(a, self.enrichment_version))
 
     def _files(self, paths: list[Path]) -> dict[Path, int]:
         """Every file to read, resolved, with its size; what the walk could not take gets its line now."""
