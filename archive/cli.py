@@ -477,6 +477,12 @@ def show_command(article_id: str, as_json: bool, index_dir: Path | None) -> None
 @search_options
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("--versions", is_flag=True, help="Every version and exact copy of each story, not one per story.")
+@click.option("--full-text", is_flag=True, help="CSV: a `text` column with each whole story, not its `lead`.")
+@click.option(
+    "--link-base",
+    default=None,
+    help="CSV: the archive's address for the `archive_link` column [default: $ARCHIVE_URL or http://127.0.0.1:5000].",
+)
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File (default: stdout)."
 )
@@ -486,6 +492,8 @@ def export_command(
     query: str,
     fmt: str,
     versions: bool,
+    full_text: bool,
+    link_base: str | None,
     output: Path | None,
     index_dir: Path | None,
     sort: str,
@@ -494,7 +502,8 @@ def export_command(
     **filters: Any,
 ) -> None:
     """Write every story matching the search: JSON Lines in the `extract --json` shape (what `index` reads
-    back without NER), or CSV. With no query or filters, the whole archive: a backup or a move."""
+    back without NER), or CSV (with a byte-order mark when written to a file, for Excel). With no query or
+    filters, the whole archive: a backup or a move."""
     from archive.search.export import articles, csv_lines, rows
     from archive.store import open_index
     from archive.store.damage import index_errors
@@ -505,7 +514,9 @@ def export_command(
     with index_errors(settings.index_dir, writing=False):
         ix = open_index(settings.index_dir)
         if fmt == "csv":
-            lines = csv_lines(rows(ix, request))
+            base = (link_base or settings.archive_url).rstrip("/")
+            records = rows(ix, request, lambda article_id: f"{base}/articles/{article_id}", full_text=full_text)
+            lines = csv_lines(records, full_text=full_text, bom=output is not None)
         else:
             lines = (json.dumps(a, ensure_ascii=False) + "\n" for a in articles(ix, request, every_version=versions))
         with click.open_file(str(output) if output else "-", "w", encoding="utf-8") as out:

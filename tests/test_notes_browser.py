@@ -118,7 +118,7 @@ def test_star_tag_note_and_collect_a_story_filter_by_each_and_keep_them_through_
     assert page.get_by_role("link", name="Harbour contract goes to a Danish builder").count() == 1
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
-    (row,) = csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8")))
+    (row,) = csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig")))
     assert row["headline"] == "Harbour contract goes to a Danish builder" and row["tags"] == "Port deals"
     assert row["notes"].endswith(": Ask the harbour board for the bid list.\nSecond line kept.")
     page.close()

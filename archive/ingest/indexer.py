@@ -337,7 +337,7 @@ class Indexer:
             else:
                 document = article_document(article, p.content_hash, p.file, group=where.group, exact=where.exact)
             documents.append(document)
-        self.bands.add((p.article.id, where.bands) for p, where in zip(pending, placements, strict=True))
+        self.bands.add((p.article.id, where.bands, where.day) for p, where in zip(pending, placements, strict=True))
         with ArchiveWriter(self.ix, self.index_dir, timeout=WRITER_WAIT) as writer:
             write_documents(writer, documents)
         for p in pending:

@@ -12,10 +12,23 @@ dicts; none of them touches Whoosh or the columns directly. The pipeline of one 
 - `spelling`  — "did you mean"
 - `results`   — `search()`: one page of results, assembled from the above
 - `articles`  — one article, its versions, similar stories, entity pages, news since a date
+- `changes`   — what changed between two versions of a story, word by word
+- `citation`  — one article cited: plain, BibTeX, CSL-JSON
 - `export`    — every matching story streamed: flat rows (CSV) or whole articles (JSON Lines)
 """
 
-from archive.search.articles import count_since, entity, get_article, linked, similar, source_file, versions
+from archive.search.articles import (
+    count_since,
+    entity,
+    get_article,
+    linked,
+    new_since,
+    similar,
+    source_file,
+    versions,
+)
+from archive.search.changes import what_changed
+from archive.search.citation import cite
 from archive.search.export import EXPORT_COLUMNS
 from archive.search.highlight import marked_body
 from archive.search.overview import overview
@@ -28,14 +41,17 @@ __all__ = [
     "MAX_PAGE",
     "SORTS",
     "SearchRequest",
+    "cite",
     "count_since",
     "entity",
     "get_article",
     "linked",
     "marked_body",
+    "new_since",
     "overview",
     "search",
     "similar",
     "source_file",
     "versions",
+    "what_changed",
 ]

@@ -12,7 +12,7 @@ from whoosh.index import Index
 
 from archive.article import page_at
 from archive.facets import REGISTRY
-from archive.search.counts import facet_counts, histogram
+from archive.search.counts import date_span, facet_counts, histogram
 from archive.search.highlight import snippets
 from archive.search.query import read_query
 from archive.search.ranking import ranked
@@ -31,7 +31,8 @@ HIT_KEYS = (
 
 def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
     """Hits for one page, the total, facet counts, a date histogram, a spelling suggestion, the operator
-    reading of lowercase `or`/`not` (`operators`) and what the search box changed to read the query (`notices`).
+    reading of lowercase `or`/`not` (`operators`), what the search box changed to read the query (`notices`)
+    and the first and last day the whole archive covers (`span`).
 
     Each facet's counts leave out that facet's own selection, so ticking Turkey still shows how
     many stories Russia would add; the hits and the histogram obey every filter.
@@ -79,6 +80,7 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
         "hits": hits,
         "facets": facets,
         "histogram": histogram(columns, chosen.matched),
+        "span": date_span(columns),
         "suggestion": suggest(ix, snap.reader, request.q),
         "operators": reading.operator_reading,
         "notices": reading.notices,

@@ -31,6 +31,7 @@ from archive.store.columns import (
     segment_path,
     writer_terms,
 )
+from archive.store.postings import add_arrays
 from archive.store.segments import SegmentBuilder, merge_segments
 
 MERGE_FACTOR = 8  # this many segments of one size tier are merged into one of the next
@@ -224,6 +225,8 @@ class ArchiveWriter:
                     columns.save(segment_path(self.index_dir, merged.segment_id()))
                     remaining.append(merged)
                 merged_away.extend(s.segment_id() for s in planned)
+            for segment in remaining:  # segments an older archive or Whoosh's writer wrote: once
+                add_arrays(writer.storage, self.schema, segment)
             self.terms.commit()  # before the table of contents that uses the numbers
             return remaining
 

@@ -20,6 +20,7 @@ from archive.search import get_article
 from archive.search.export import articles_by_id, csv_lines, rows_by_id
 from archive.store.annotations import Annotations
 from archive.web.index_access import get_index
+from archive.web.pages import article_link
 from archive.web.security import csrf_token
 
 bp = Blueprint("notes", __name__)
@@ -251,7 +252,8 @@ def api_collection_export(collection_id: int) -> Any:
         raise BadParameter(f"must be one of {', '.join(EXPORT_TYPES)}", subject="format")
     collection = annotations().collection(collection_id)
     ix = get_index()
-    records = rows_by_id(ix, collection["ids"]) if fmt == "csv" else articles_by_id(ix, collection["ids"])
+    ids = collection["ids"]
+    records = rows_by_id(ix, ids, article_link()) if fmt == "csv" else articles_by_id(ix, ids)
     first = next(records, None)
     records = itertools.chain([first] if first is not None else [], records)
     body = csv_lines(records) if fmt == "csv" else (json.dumps(r, ensure_ascii=False) + "\n" for r in records)

@@ -6,6 +6,7 @@ from typing import Any
 
 from archive.facets import ENTITY_PAGES, NAMES, REGISTRY
 from archive.search import EXPORT_COLUMNS, MAX_PAGE, SORTS
+from archive.search.export import FULL_TEXT_COLUMNS
 
 
 def _search_parameters() -> list[dict[str, Any]]:
@@ -39,6 +40,7 @@ def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+ROW_KEYS = tuple(dict.fromkeys(EXPORT_COLUMNS + FULL_TEXT_COLUMNS))  # `lead`, or `text` with text=full
 LIST_KEYS = ("authors", "countries", "topics", "people", "organizations", "places", "tags", "notes")
 ERROR = {"$ref": "#/components/schemas/Error"}
 ERRORS = {
@@ -171,6 +173,10 @@ def openapi_document() -> dict[str, Any]:
                     *_search_parameters(),
                     {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv", "jsonl"],
                                                                  "default": "csv"}},
+                    {"name": "text", "in": "query", "schema": {"type": "string", "enum": ["lead", "full"],
+                                                               "default": "lead"},
+                     "description": "`lead`: a `lead` column with each story's first paragraph; `full`: a `text` "
+                                    "column with its whole text instead"},
                 ],
                 "responses": {"200": {"description": "One row or line per article", "content": {
                     "text/csv": {"schema": {"type": "string"}},
@@ -224,7 +230,9 @@ def openapi_document() -> dict[str, Any]:
                     "interval": {"type": "string", "enum": ["month", "year"]},
                     "bins": {"type": "array", "items": {"type": "object", "properties": {
                         "label": {"type": "string"}, "from": {"type": "string", "format": "date"},
-                        "to": {"type": "string", "format": "date"}, "count": {"type": "integer"}}}},
+                        "to": {"type": "string", "format": "date"}, "count": {"type": "integer"},
+                        "gap": {"type": "boolean", "description": "by year: three or more empty years, folded "
+                                                                  "into one bin labelled with their range"}}}},
                     "undated": {"type": "integer"}}},
                 "SearchResult": {"type": "object", "properties": {
                     "query": {"type": "string"}, "filters": {"type": "object"},
@@ -234,6 +242,10 @@ def openapi_document() -> dict[str, Any]:
                     "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"},
                              "description": "one per story; `versions` says how many other versions it has"},
                     "facets": counts, "histogram": {"$ref": "#/components/schemas/Histogram"},
+                    "span": {"type": "object", "nullable": True,
+                             "properties": {"from": {"type": "string", "format": "date"},
+                                            "to": {"type": "string", "format": "date"}},
+                             "description": "the first and last publication day in the whole archive"},
                     "suggestion": {"type": "string", "nullable": True,
                                    "description": "did you mean: the query with unknown words corrected"},
                     "operators": {"type": "string", "nullable": True,
@@ -262,7 +274,7 @@ def openapi_document() -> dict[str, Any]:
                 "ExportRow": {"type": "object", "properties": {
                     key: {"type": "array", "items": {"type": "string"}} if key in LIST_KEYS
                     else {"type": "integer"} if key == "versions"
-                    else {"type": "string", "nullable": True} for key in EXPORT_COLUMNS}},
+                    else {"type": "string", "nullable": True} for key in ROW_KEYS}},
             },
             "responses": {
                 "BadRequest": _json("A parameter is wrong; the message names it", ERROR),
