@@ -11,12 +11,18 @@ DEFAULT_MAX_FILE_MB = 50
 DEFAULT_NAME = "News archive"
 DEFAULT_ARCHIVE_URL = "http://127.0.0.1:5000"  # where `archive serve` answers by default
 DEFAULT_COMMIT_ARTICLES = 4096  # one Whoosh segment per this many articles at most: memory follows it
+ANNOTATIONS_FILE = "annotations.sqlite"  # readers' tags, stars, notes and collections (archive.store.annotations)
 
 
 def bundled(*parts: str) -> Path:
     """A file or folder shipped inside the `archive` package (data, the NER pipeline, templates), found through
     the package itself, so a wheel installed anywhere finds it as a checkout does (installs are unpacked on disk)."""
     return Path(str(files("archive").joinpath(*parts)))
+
+
+def annotations_path(index_dir: Path) -> Path:
+    """Where an index folder keeps what readers add to its stories (the web app has no `Settings`)."""
+    return Path(index_dir) / ANNOTATIONS_FILE
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,11 @@ class Settings:
     def bands_file(self) -> Path:
         """The LSH buckets that grouping finds versions of a story by."""
         return self.index_dir / "bands.sqlite"
+
+    @property
+    def annotations_file(self) -> Path:
+        """Tags, stars, notes, collections and the old-id redirects (archive.store.annotations)."""
+        return annotations_path(self.index_dir)
 
     @property
     def saved_searches_file(self) -> Path:

@@ -12,12 +12,11 @@ from click.testing import CliRunner
 
 from archive.cli import main
 from archive.ingest.grouping import BandTable, article_fingerprint, similarity
-from archive.ingest.readers.formats import read_file
 from archive.ingest.readers.wire import parse_wire_text
 from archive.search import SearchRequest, get_article, search, similar, versions
 from archive.store import open_index
 from archive.web import create_app
-from tests.helpers import SEED
+from tests.helpers import SEED, indexed_ids
 
 SEED_ARTICLE = parse_wire_text(SEED.read_text(encoding="utf-8"), str(SEED))
 HEADLINE, BODY = SEED_ARTICLE.headline, SEED_ARTICLE.body
@@ -26,8 +25,8 @@ PARAGRAPHS = BODY.split("\n\n")
 
 def write_jsonl(path: Path, **record: str) -> str:
     path.write_text(json.dumps(record) + "\n")
-    (article,) = read_file(path, max_bytes=1 << 20).articles
-    return article.id
+    (article_id,) = indexed_ids(path, path.parent)
+    return article_id
 
 
 @pytest.fixture(scope="module")

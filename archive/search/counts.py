@@ -8,11 +8,19 @@ from typing import Any
 import numpy as np
 
 from archive.facets import Facet
-from archive.store import ColumnView
+from archive.search.annotated import annotation_counts
+from archive.store import ColumnView, Snapshot
 from archive.store.columns import UNDATED, month_label
 
 HISTOGRAM_MAX_MONTHS = 48
 GAP_YEARS = 3  # this many empty years in a row or more fold into one gap, so a mixed-decade archive stays readable
+
+
+def facet_counts(snap: Snapshot, facet: Facet, mask: np.ndarray, limit: int | None) -> dict[str, int]:
+    """A facet's counts over the masked documents, from the columns or (tags, stars, collections) the annotations."""
+    if facet.annotation:
+        return annotation_counts(snap, facet, mask, limit)
+    return top_values(snap.columns, facet, mask, limit)
 
 
 def top_values(columns: ColumnView, facet: Facet, mask: np.ndarray, limit: int | None) -> dict[str, int]:

@@ -27,10 +27,11 @@ from archive.search.request import SearchRequest
 from archive.search.selection import select
 from archive.search.stored import read_article
 from archive.store import Snapshot, snapshot
+from archive.store.annotations import Annotations
 
 EXPORT_COLUMNS = (
     "id", "headline", "published", "authors", "lead", "place", "agency", "countries", "topics",
-    "people", "organizations", "places", "url", "archive_link", "source", "indexed", "versions",
+    "people", "organizations", "places", "url", "archive_link", "source", "indexed", "versions", "tags", "notes",
 )  # fmt: skip
 FULL_TEXT_COLUMNS = tuple("text" if column == "lead" else column for column in EXPORT_COLUMNS)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -68,9 +69,12 @@ def rows(
 
 
 def _rows(snap: Snapshot, docnums: list[int], link: Callable[[str], str], full_text: bool) -> Iterator[dict[str, Any]]:
+    kept = Annotations(snap.index_dir).annotated()  # read once: most stories have none
+    none: dict[str, Any] = {"tags": [], "notes": []}
     for docnum in docnums:
         article = read_article(snap.searcher.stored_fields(docnum))
         text = {"text": article["body"]} if full_text else {"lead": lead(article)}
+        mine = kept.get(article["id"], none)
         yield {
             "id": article["id"],
             "headline": article["headline"],
@@ -89,6 +93,8 @@ def _rows(snap: Snapshot, docnums: list[int], link: Callable[[str], str], full_t
             "source": article["source"],
             "indexed": article.get("indexed"),
             "versions": snap.columns.other_versions(docnum),
+            "tags": mine["tags"],
+            "notes": [f"{note['created'][:10]}: {note['text']}" for note in mine["notes"]],  # dated, oldest first
         }
 
 
@@ -100,13 +106,35 @@ def articles(ix: Index, request: SearchRequest, *, every_version: bool = False) 
 
 def _articles(snap: Snapshot, docnums: list[int]) -> Iterator[dict[str, Any]]:
     searcher = snap.searcher
+    kept = Annotations(snap.index_dir).annotated()
     for docnum in docnums:
         stored = searcher.stored_fields(docnum)
         article = read_article(stored)
         if stored.get("copy_of"):  # a copy keeps its own source, URL and date over its original's text
             original = searcher.document(id=stored["copy_of"])
             article = {**read_article(original), **article} if original else article
+        if article["id"] in kept:  # tags, star, notes, collections: `archive index` of the export restores them
+            article["annotations"] = kept[article["id"]]
         yield article
+
+
+def _docnums(snap: Snapshot, ids: Iterable[str]) -> list[int]:
+    found = (snap.searcher.document_number(id=article_id) for article_id in ids)
+    return [docnum for docnum in found if docnum is not None]
+
+
+def rows_by_id(
+    ix: Index, ids: Iterable[str], link: Callable[[str], str], *, full_text: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Flat rows for these stories, in this order (a collection's export); ids not in the index are left out."""
+    snap = snapshot(ix)
+    return _rows(snap, _docnums(snap, ids), link, full_text)
+
+
+def articles_by_id(ix: Index, ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Whole articles for these stories, in this order, with their annotations."""
+    snap = snapshot(ix)
+    return _articles(snap, _docnums(snap, ids))
 
 
 def lead(article: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from whoosh.index import Index
 
 from archive.article import page_at
 from archive.facets import REGISTRY
-from archive.search.counts import date_span, histogram, top_values
+from archive.search.counts import date_span, facet_counts, histogram
 from archive.search.highlight import snippets
 from archive.search.query import read_query
 from archive.search.ranking import ranked
@@ -21,6 +21,7 @@ from archive.search.selection import select
 from archive.search.spelling import suggest
 from archive.search.stored import read_article
 from archive.store import snapshot
+from archive.store.annotations import Annotations
 
 HIT_KEYS = (
     "id", "headline", "headline_derived", "published", "authors", "byline", "dateline", "countries", "topics",
@@ -58,9 +59,12 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
         hit["score"] = round(score, 4) if score is not None else None  # date orders have no scores
         hit["versions"] = columns.other_versions(docnum)
         hits.append(hit)
+    kept = Annotations(snap.index_dir).of_many(hit["id"] for hit in hits)
+    for hit in hits:  # the reader's own marks, shown with each hit
+        hit["tags"], hit["starred"] = kept[hit["id"]]["tags"], kept[hit["id"]]["starred"]
     facets = {
-        facet.name: top_values(
-            columns, facet, chosen.for_facet(facet.name), None if facet.name in request.expand else FACET_LIMIT
+        facet.name: facet_counts(
+            snap, facet, chosen.for_facet(facet.name), None if facet.name in request.expand else FACET_LIMIT
         )
         for facet in REGISTRY
     }

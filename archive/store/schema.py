@@ -15,7 +15,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.support.charset import accent_map
 
 from archive.article import Article
-from archive.facets import REGISTRY, parse_published
+from archive.facets import INDEXED, parse_published
 
 # Accents are folded before stemming so `Erdoğan` and `Erdogan` meet in one term.
 TEXT_ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
@@ -57,7 +57,7 @@ def make_schema() -> fields.Schema:
         exact=fields.ID(),  # the exact-copy key, on original articles only
         data=fields.STORED,
     )
-    for facet in REGISTRY:
+    for facet in INDEXED:
         schema.add(facet.name, _keyword())
     return schema
 
@@ -85,7 +85,7 @@ def article_document(article: Article, content_hash: str, file: str, *, group: s
         "exact": exact,
         "data": json.dumps(article.to_dict(), ensure_ascii=False),
     }
-    for facet in REGISTRY:
+    for facet in INDEXED:
         doc[facet.name] = _keyword_value(facet.values(article))
     if published is not None:
         doc["published"] = published

@@ -25,7 +25,7 @@ from whoosh.index import Index
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
-from archive.facets import NAMES as FACET_NAMES
+from archive.facets import INDEXED_NAMES as FACET_NAMES
 from archive.store.columns import NO_MONTH, UNDATED, SegmentColumns, Terms
 from archive.store.index import racing_a_commit
 from archive.store.writer import deleted_mask, segment_columns

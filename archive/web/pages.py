@@ -281,6 +281,8 @@ def facet_label(facet: str, value: str) -> str:
         return f"{country_flag(value)} {country_name(value)}".strip()
     if facet == "topic":
         return topic_label(value)
+    if facet == "star":
+        return "★ Starred"
     return value
 
 
