@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from whoosh import query
+from whoosh.analysis import StemFilter
 from whoosh.formats import Characters
 
 from archive.errors import BadQuery
@@ -115,23 +116,22 @@ class Postings:
 
     def other_forms(self, fieldname: str, stem: str, form: str, by_length: bool) -> list[str] | None:
         """The archive's other forms of `stem` than `form` that the postings cannot tell apart from it (as
-        long, when `by_length`), from the field's `spell_` word list; None when the field has none."""
+        long, when `by_length`), from the field's `spell_` word list; None when the field has none.
+
+        The list's words are already folded, so only the stemmer is asked; a stemmer changes at most a
+        word's last letters, so the forms of a stem share all but its last two."""
         key = (fieldname, stem, form, by_length)
         if key not in self._forms:
             spell = f"spell_{fieldname}"
             if spell not in self.reader.schema:
                 self._forms[key] = None
                 return None
-            analyzer = self.reader.schema[fieldname].analyzer
-            prefix = form[: min(3, max(1, len(stem) - 1))]
+            stemmed = _stemmer(self.reader.schema[fieldname].analyzer)
+            prefix = form[: max(1, min(3, len(stem) - 1), len(stem) - 2)]
             found = []
             for n, word in enumerate(self.reader.expand_prefix(spell, prefix)):
                 word = word.decode("utf-8") if isinstance(word, bytes) else word
-                if (
-                    word != form
-                    and (not by_length or len(word) == len(form))
-                    and [t.text for t in analyzer(word)] == [stem]
-                ):
+                if word != form and (not by_length or len(word) == len(form)) and stemmed(word) == stem:
                     found.append(word)
                 if n % 256 == 255:
                     self.check()
@@ -339,6 +339,15 @@ def _typed_at(
         return True
     forms = {t.pos: t.text for t in analyzer(text, positions=True, no_morph=True)}
     return all(any(forms.get(p) == form for p in match) for form in verify if form)
+
+
+def _stemmer(analyzer: Any) -> Any:
+    """The stemming step of an analyzer, as a function of one folded word (the word itself without one)."""
+    stems = [step for step in getattr(analyzer, "items", ()) if isinstance(step, StemFilter)]
+    if not stems:
+        return lambda word: word
+    stem = stems[0]
+    return lambda word: word if word in stem.ignore else stem.stemfn(word)
 
 
 def _folded(word: str, analyzer: Any) -> str:
