@@ -24,8 +24,8 @@ def spans_of(text: str, *mentions: tuple[str, str]) -> list[tuple[int, int, str]
 def entities(text: str, *mentions: tuple[str, str], dateline: str | None = None) -> Entities:
     """merge_entities as enrichment calls it: with the resolver's reading of the same text."""
     spans = spans_of(text, *mentions)
-    places = assign_countries(headline="", body=text, dateline_place=dateline, entities=spans).place_names
-    return merge_entities(spans, text, place_names=places)
+    countries = assign_countries(headline="", body=text, dateline_place=dateline, entities=spans)
+    return merge_entities(spans, text, place_names=countries.place_names, unmarked_places=countries.unmarked_places)
 
 
 def test_a_known_place_read_as_an_organisation_once_is_a_place() -> None:
@@ -108,3 +108,9 @@ def test_a_defined_short_name_takes_its_long_names_type() -> None:
     aliases = (("ATPC", "Association of Tin Producing Countries"),)
     ents = merge_entities(spans, text, aliases=aliases)
     assert ents.organizations == ("ATPC", "Association of Tin Producing Countries") and ents.people == ()
+
+
+def test_places_the_gazetteer_knows_count_where_the_model_marked_nothing() -> None:
+    text = "Turkey sold drones to Ukraine, angering Moscow over Donbass. Union Carbide Corp <UK> rose."
+    ents = entities(text, ("Turkey", "GPE"), ("Ukraine", "GPE"), ("Union Carbide Corp", "ORG"))
+    assert ents.places == ("Turkey", "Ukraine", "Moscow", "Donbass")

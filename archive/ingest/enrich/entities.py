@@ -161,16 +161,24 @@ def merge_entities(
     text: str,
     *,
     place_names: Mapping[str, str] | None = None,
+    unmarked_places: Sequence[tuple[int, str, str]] = (),
     aliases: Sequence[tuple[str, str]] = (),
 ) -> Entities:
     """Facet values from NER spans over `text`, one type per name, most mentioned first, then first mentioned.
 
     `place_names`: how the country resolver read names of this article (name key -> "dateline",
-    "country", "region", "city", "town", "weak" or "demonym"). `aliases`: the article's
+    "country", "region", "city", "town", "weak" or "demonym"); `unmarked_places`: (offset, name,
+    reading) of its place mentions the model did not mark, counted as mentions of a place (a group
+    for a demonym) unless they are small towns or weak names. `aliases`: the article's
     (short, long) name definitions ("Organization of Petroleum Exporting Countries (OPEC)"): the
     short name takes the long name's type.
     """
     names = _collect(spans, text)
+    for start, name, reading in unmarked_places:
+        if text[start - 1 : start] != "<" and (reading in SURE_PLACES - {"weak"} or reading == DEMONYM_PLACE):
+            item = names.setdefault(name.lower(), _Name(name, start))
+            item.first = min(item.first, start)
+            item.vote("groups" if reading == DEMONYM_PLACE else "places")
     kinds = _decide(names, place_names or {}, aliases)
     _unread_people(names, kinds, text, spans, place_names or {})
     counts: dict[str, Counter[str]] = {kind: Counter() for kind in set(KIND_OF_LABEL.values())}

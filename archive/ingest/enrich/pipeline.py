@@ -81,7 +81,13 @@ class Enricher:
         topics = assign_topics("" if article.headline_derived else article.headline, article.body, self.lexicon)
         return replace(
             article,
-            entities=merge_entities(spans, article.body, place_names=countries.place_names, aliases=aliases),
+            entities=merge_entities(
+                spans,
+                article.body,
+                place_names=countries.place_names,
+                unmarked_places=countries.unmarked_places,
+                aliases=aliases,
+            ),
             aliases=aliases,
             countries=countries.countries,
             country_mentions=countries.mentions,

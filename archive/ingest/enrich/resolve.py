@@ -10,7 +10,7 @@ the same article (Paris is France unless the story is about Texas), then scored 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from archive.ingest.enrich.gazetteer import (
     CITY,
@@ -61,6 +61,8 @@ class CountryAssignment:
     # name key -> how the names read as places were settled: "dateline", "country", "region", "weak",
     # "city", "demonym" or "town" (under 100,000 people); entity typing (entities.merge_entities) uses it
     place_names: dict[str, str] = field(default_factory=dict)
+    # (offset in the body, name, reading) of the place mentions no NER span covers
+    unmarked_places: tuple[tuple[int, str, str], ...] = ()
 
 
 def _resolve(mentions: list[Mention]) -> list[Mention]:
@@ -175,7 +177,15 @@ def assign_countries(
         mentions.extend(find_mentions(Segment(headline), gaz, "headline", HEADLINE_WEIGHT, None, people, name_openers))
     mentions = _resolve(mentions + body_mentions)
     _fold_dissolved(mentions)
-    return _rank(mentions)
+    assignment = _rank(mentions)
+    if spans is None:
+        return assignment
+    unmarked = tuple(  # the gazetteer as an entity ruler: places in the body the model did not mark
+        (m.start, m.surface, assignment.place_names[name_key(m.surface)])
+        for m in mentions
+        if m.section in ("body", "lead") and spans.label(m.start, m.start + 1) is None
+    )
+    return replace(assignment, unmarked_places=unmarked)
 
 
 def _rank(mentions: list[Mention]) -> CountryAssignment:
