@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive.ingest.enrich.aliases import find_aliases
-from archive.ingest.enrich.decode import decode_spans
+from archive.ingest.enrich.spans import decode_spans
 from archive.ingest.enrich.entities import clean_name
 
 
