@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from archive.ingest.enrich.aliases import find_aliases
-from archive.ingest.enrich.spans import decode_spans
 from archive.ingest.enrich.entities import clean_name
+from archive.ingest.enrich.spans import decode_spans
 
 
 def decoded(text: str, mention: str, label: str = "ORG") -> list[str]:

@@ -114,3 +114,11 @@ def test_places_the_gazetteer_knows_count_where_the_model_marked_nothing() -> No
     text = "Turkey sold drones to Ukraine, angering Moscow over Donbass. Union Carbide Corp <UK> rose."
     ents = entities(text, ("Turkey", "GPE"), ("Ukraine", "GPE"), ("Union Carbide Corp", "ORG"))
     assert ents.places == ("Turkey", "Ukraine", "Moscow", "Donbass")
+
+
+def test_an_institution_that_points_to_a_country_is_what_its_mentions_say() -> None:
+    text = "Shares rose on Wall Street and the Nasdaq. Wall Street traders and the Nasdaq said so, the Nasdaq too."
+    ents = entities(
+        text, ("Wall Street", "ORG"), ("Nasdaq", "GPE"), ("Wall Street", "ORG"), ("Nasdaq", "ORG"), ("Nasdaq", "ORG")
+    )
+    assert ents.organizations == ("Nasdaq", "Wall Street") and ents.places == ()

@@ -62,9 +62,12 @@ NEWS_AGENCIES = frozenset(
 )
 # How the country resolver read a name (archive.ingest.enrich.resolve.CountryAssignment.place_names):
 # a demonym is a group; these kinds are places whatever the model said; a small town ("town") only
-# where some mention of it was read as a place (Chelsea the club stays an organisation).
+# where some mention of it was read as a place (Chelsea the club stays an organisation); an
+# institution that points to a country ("weak": Wall Street, the Kremlin, Nasdaq) is what most
+# mentions say.
 DEMONYM_PLACE = "demonym"
-SURE_PLACES = frozenset({"dateline", "country", "region", "weak", "city"})
+INSTITUTION = "weak"
+SURE_PLACES = frozenset({"dateline", "country", "region", "city"})
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _ARTICLE = re.compile(r"^the\s+", re.I)
 _PARTICLE = re.compile(r"^(?:al|el|ad|as|ash|an|bin|ibn|abu)[-‐]", re.I)
@@ -175,7 +178,7 @@ def merge_entities(
     """
     names = _collect(spans, text)
     for start, name, reading in unmarked_places:
-        if text[start - 1 : start] != "<" and (reading in SURE_PLACES - {"weak"} or reading == DEMONYM_PLACE):
+        if text[start - 1 : start] != "<" and (reading in SURE_PLACES or reading == DEMONYM_PLACE):
             item = names.setdefault(name.lower(), _Name(name, start))
             item.first = min(item.first, start)
             item.vote("groups" if reading == DEMONYM_PLACE else "places")
@@ -275,6 +278,7 @@ def _decide(
     people = [k for k, item in names.items() if len(item.spelling.split()) > 1 and item.majority() == "people"]
     for key, item in names.items():
         known = place_names.get(name_key(item.spelling)) or _gazetteer_reading(item.spelling)
+        known = None if known == INSTITUTION else known
         place_votes = item.votes["places"]
         if key in NEWS_AGENCIES:
             kinds[key] = "organizations"

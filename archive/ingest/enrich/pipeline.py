@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from archive.article import Article
 from archive.ingest.enrich.aliases import find_aliases
-from archive.ingest.enrich.spans import decode_spans
 from archive.ingest.enrich.entities import LABEL_OF_KIND, merge_entities
 from archive.ingest.enrich.resolve import assign_countries
+from archive.ingest.enrich.spans import decode_spans
 from archive.ingest.enrich.topics import assign_topics, load_lexicon
 
 if TYPE_CHECKING:  # spaCy is imported only when an article needs NER
