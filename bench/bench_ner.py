@@ -84,6 +84,8 @@ def main() -> None:
     for key, title in (
         ("gum", "GUM news gold, held-out articles (GUM's dev and test split, never trained on):"),
         ("gum_all", "GUM news gold, all 24 articles (a model built with GUM>0 trained on the 20 train ones):"),
+        ("gum_rules", "The held-out articles after the archive's span decoding and per-article typing (facets):"),
+        ("gum_all_rules", "All 24 after the archive's span decoding and per-article typing (what the facets show):"),
         ("gum_all_upper", "The same 24 articles in capitals (as headlines and some wire copy are):"),
         ("gmb_heldout", "Held-out GMB sentences (last 10%), GMB labels mapped:"),
     ):
