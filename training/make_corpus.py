@@ -1,7 +1,7 @@
 """Turn the teacher's JSONL annotations (+ GMB gold) into spaCy 3 DocBins for training.
 
 Usage: python training/make_corpus.py TEACHER_DIR OUT_DIR --gmb {merged,hybrid,teacher} [--no-gazetteer]
-       [--labels {archive,named}] [--gum N]
+       [--labels {archive,named}] [--gum N] [--org-cleaning]
 
 Silver data = teacher entities, restricted to named types, cleaned of obvious junk and
 (with the gazetteer) corrected for country names and demonyms. GMB either keeps only the
@@ -11,12 +11,13 @@ default, shipped) keeps all named types; --labels archive keeps only the archive
 (training.corpora.STUDENT_LABELS): the teacher's other named types are used for cleaning, then
 become "no entity" (an experiment: it cost PERSON recall on GUM, see training/README.md).
 
-Cleaner ORG data: Reuters-21578 marks company names in angle brackets (`<Fibre Co>`), so those are
-ORG whatever the teacher said, and a ticker after a name (`Boeing Co <BA>`) is no entity; teacher
-spans never keep a bracket or `<`/`>` at an edge or run across one, and a lone generic word
-("Bank", "Energy") is no name. `--gum N` adds GUM's 20 train-split news articles N times with
-their gold PERSON/ORG/place/EVENT mentions (the teacher's other named types fill the gaps, its
-PERSON/ORG/place/EVENT spans outside the gold are left unannotated). Nothing from GUM's dev and
+Cleaner ORG data (`--org-cleaning`, an experiment, not the shipped recipe): Reuters-21578 marks
+company names in angle brackets (`<Fibre Co>`), so those are ORG whatever the teacher said, and a
+ticker after a name (`Boeing Co <BA>`) is no entity; teacher spans never keep a bracket or `<`/`>`
+at an edge or run across one, and a lone generic word ("Bank", "Energy") is no name. `--gum N`
+adds GUM's 20 train-split news articles N times with their gold PERSON/ORG/place/EVENT mentions
+(the teacher's other named types fill the gaps, its PERSON/ORG/place/EVENT spans outside the gold
+are left unannotated). Nothing from GUM's dev and
 test documents or from the held-out GMB / Reuters splits goes into train.
 """
 
@@ -70,9 +71,14 @@ class Cleaner:
     """Filters teacher spans and applies the gazetteer corrections (GPE / NORP)."""
 
     def __init__(
-        self, nlp: spacy.language.Language, use_gazetteer: bool, labels: tuple[str, ...] = NAMED_LABELS
+        self,
+        nlp: spacy.language.Language,
+        use_gazetteer: bool,
+        labels: tuple[str, ...] = NAMED_LABELS,
+        org_cleaning: bool = False,
     ) -> None:
         self.use_gazetteer = use_gazetteer
+        self.org_cleaning = org_cleaning  # --org-cleaning: markup, brackets and generic words (see the docstring)
         self.labels = set(labels)
         self.places, self.demonyms = load_gazetteer()
         self.matcher = PhraseMatcher(nlp.vocab)
@@ -89,7 +95,7 @@ class Cleaner:
             start, end = span.start, span.end
             doc = span.doc
             # A name never runs across markup or a bracket it does not close ("Boeing Co <BA", "Debt(Dec").
-            inner = range(start + 1, end - 1)
+            inner = range(start + 1, end - 1) if self.org_cleaning else range(0)
             unmatched = [i for i in inner if doc[i].text in BRACKETS and not _matched(doc, i, start, end)]
             if unmatched and doc[unmatched[0]].text not in MARKUP:
                 self.stats["dropped_unmatched_bracket"] += 1  # "International Monetary) Fund": not trained on
@@ -99,12 +105,13 @@ class Cleaner:
                 self.stats["cut_at_markup"] += 1
             # Names only: no leading "the", no punctuation or possessive at the edges
             # (but keep the "'s" of two-token ORG names such as "Moody's").
+            edges = BRACKETS if self.org_cleaning else set()
             while start < end and (
-                doc[start].is_punct or doc[start].is_space or doc[start].lower_ == "the" or doc[start].text in BRACKETS
+                doc[start].is_punct or doc[start].is_space or doc[start].lower_ == "the" or doc[start].text in edges
             ):
                 start += 1
             while end > start and (
-                doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].text in BRACKETS
+                doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].text in edges
                 or (doc[end - 1].lower_ in {"'s", "’s"} and not (span.label_ == "ORG" and end - start == 2))
             ):
                 end -= 1
@@ -112,7 +119,8 @@ class Cleaner:
             if start == end or not any(c.isalpha() for c in text) or "\n" in text:
                 self.stats["dropped_junk"] += 1
                 continue
-            if end - start == 1 and text.lower() in GENERIC_WORDS and span.label_ in {"ORG", "PERSON"}:
+            generic = end - start == 1 and text.lower() in GENERIC_WORDS
+            if self.org_cleaning and generic and span.label_ in {"ORG", "PERSON"}:
                 self.stats["dropped_generic_word"] += 1
                 continue
             if span.label_ == "PERSON" and all(t.is_lower or t.like_num for t in doc[start:end]):
@@ -210,7 +218,7 @@ def silver_docs(nlp: spacy.language.Language, path: Path, split: str, cleaner: C
                 token.is_sent_start = token.i == 0 or token.idx in starts
             spans = [doc.char_span(s, e, label) for s, e, label in item["ents"]]
             spans = cleaner.clean(s for s in spans if s is not None)
-            if "<" in item["text"]:
+            if cleaner.org_cleaning and "<" in item["text"]:
                 spans = markup_orgs(doc, spans)
             spans = cleaner.correct_doc(doc, spans)
             missing = caps_lines(doc)
@@ -314,10 +322,14 @@ def main() -> None:
                         help="named: all 11 named types (shipped); archive: only the 7 labels the archive uses")
     parser.add_argument("--dev-reuters", type=int, default=300, help="Reuters dev docs used for model selection")
     parser.add_argument("--gum", type=int, default=0, help="copies of GUM's train-split news articles (gold) in train")
+    parser.add_argument("--org-cleaning", action="store_true",
+                        help="Reuters markup as ORG, no spans across brackets, no lone generic words (an experiment)")
     args = parser.parse_args()
 
     nlp = spacy.blank("en")
-    cleaner = Cleaner(nlp, use_gazetteer=not args.no_gazetteer, labels=LABEL_SETS[args.labels])
+    cleaner = Cleaner(
+        nlp, use_gazetteer=not args.no_gazetteer, labels=LABEL_SETS[args.labels], org_cleaning=args.org_cleaning
+    )
     args.out_dir.mkdir(parents=True, exist_ok=True)
     train = [
         *silver_docs(nlp, args.teacher_dir / "reuters.jsonl", "train", cleaner),

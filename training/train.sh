@@ -3,7 +3,7 @@
 # -> package.
 # Usage: bash training/train.sh            (the shipped recipe; `make model` calls exactly this)
 # Steps whose output already exists in build/ are skipped; delete build/<step> to redo one.
-# Experiments: VARIANT, LABELS, MAX_STEPS, GUM, UPPER (below); NO_PACKAGE=1 stops before archive/ner_model.
+# Experiments: VARIANT, LABELS, MAX_STEPS, GUM, UPPER, ORG_CLEAN (below); NO_PACKAGE=1 stops before archive/ner_model.
 # Single-threaded and seeded (config.cfg [system] seed = 0), so reruns give the same model.
 set -euo pipefail
 
@@ -17,6 +17,7 @@ LABELS="${LABELS:-named}"             # trained labels: named (all 11 named type
 MAX_STEPS="${MAX_STEPS:-6000}"
 GUM="${GUM:-0}"                       # copies of GUM's train-split news articles (gold) in train; 0: none
 UPPER="${UPPER:-0.0}"                 # share of training documents upper-cased (all-caps headlines and copy)
+ORG_CLEAN="${ORG_CLEAN:-0}"           # 1: make_corpus.py --org-cleaning (Reuters markup as ORG, ...; an experiment)
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHASHSEED=0
 
 [ -d ../shared/models/en_core_web_sm-2.2.5 ] || { echo "needs ../shared/models/en_core_web_sm-2.2.5" >&2; exit 1; }
@@ -34,10 +35,11 @@ if [ ! -s "$BUILD/teacher/reuters.jsonl" ]; then
   rm -rf "$BUILD/teacher" && mv "$BUILD/teacher.tmp" "$BUILD/teacher"
 fi
 
-CORPUS="$BUILD/corpus/$VARIANT$([ "$LABELS" = named ] || echo "-$LABELS")$([ "$GUM" = 0 ] || echo "-gum$GUM")"
+CORPUS="$BUILD/corpus/$VARIANT$([ "$LABELS" = named ] || echo "-$LABELS")$([ "$GUM" = 0 ] || echo "-gum$GUM")$([ "$ORG_CLEAN" = 0 ] || echo "-orgclean")"
 if [ ! -s "$CORPUS/train.spacy" ]; then
   echo "== corpus ($VARIANT, $LABELS labels) -> $CORPUS"
-  "$PY" training/make_corpus.py "$BUILD/teacher" "$CORPUS" --gmb "$VARIANT" --labels "$LABELS" --gum "$GUM"
+  "$PY" training/make_corpus.py "$BUILD/teacher" "$CORPUS" --gmb "$VARIANT" --labels "$LABELS" --gum "$GUM" \
+    $([ "$ORG_CLEAN" = 0 ] || echo --org-cleaning)
 fi
 
 # The run directory names the config's hash too: a changed config.cfg trains again.
