@@ -68,6 +68,9 @@ class Article:
     # What the id is made of: the source with its path relative to the folder it was indexed from
     # (archive.ingest.identity), so moving that folder keeps every id; None: the source as it is.
     id_source: str | None = None
+    # Names the text defines ("the Association of Tin Producing Countries (ATPC)"): (short, long) pairs,
+    # in the order they are defined (archive.ingest.enrich.aliases); optional, empty when none.
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -91,7 +94,7 @@ class Article:
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
             if isinstance(value, tuple):
-                value = list(value)
+                value = [list(v) if isinstance(v, tuple) else v for v in value]
             elif isinstance(value, Dateline):
                 value = {"place": value.place, "agency": value.agency, "date": value.date}
             elif isinstance(value, Entities):
@@ -111,6 +114,7 @@ class Article:
             fields[name] = tuple(data.get(name) or ())
         for name in _DICT_OF_TUPLES:
             fields[name] = {k: tuple(v) for k, v in (data.get(name) or {}).items()}
+        fields["aliases"] = tuple((str(short), str(long)) for short, long in data.get("aliases") or ())
         return cls(**fields)
 
 

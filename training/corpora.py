@@ -127,6 +127,17 @@ def iob_spans(tags: list[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
+def gum_split(doc_id: str) -> str:
+    """GUM's own split of a document (`splits.md`: dev, test, else train); dev and test are held out here."""
+    section = "train"
+    for line in (CORPORA / "gum-news" / "splits.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            section = line[3:].strip()
+        elif line.strip().lstrip("* ").strip() == doc_id and section in {"dev", "test"}:
+            return section
+    return "train"
+
+
 def stable_hash(text: str) -> int:
     """Process-independent hash for reproducible sampling."""
     return zlib.crc32(text.encode("utf-8"))

@@ -1,7 +1,9 @@
 """Gold test sets, student/teacher runners and scores shared by bench/bench_ner.py and packaging.
 
-Gold sets (never trained on):
-- GUM news (gold named mentions; see `gum_gold` for what counts as named),
+Gold sets:
+- GUM news (gold named mentions; see `gum_docs` for what counts as named): its dev and test documents
+  (GUM's own split, 4 articles) are never trained on; `make_corpus.py --gum` trains on the 20 train ones,
+  so "gum" scores the held-out 4 and "gum_all" all 24 (the held-out figure for models without --gum),
 - the held-out last 10% of GMB sentences (GMB's own labels, mapped to OntoNotes classes).
 Agreement: the student's entities vs the teacher's on held-out Reuters bodies.
 Both models see exactly the gold tokenisation (Doc from words), so scores compare spans only.
@@ -26,6 +28,7 @@ from training.corpora import (
     TEACHER_MODEL,
     detok_spaces,
     gmb_sentences,
+    gum_split,
     iob_spans,
     reuters_docs,
 )
@@ -47,8 +50,11 @@ _NAME_INNER_ADP = {"of", "for", "de", "du", "del", "der", "von", "van", "al", "l
 _NAME_INNER_PUNCT = {"-", ".", "&", "'"}
 
 
-def gum_docs() -> list[dict]:
-    """GUM news documents: {"id", "words", "spaces", "gold": [(start, end, class)]}."""
+def gum_docs(split: str | None = None) -> list[dict]:
+    """GUM news documents: {"id", "split", "words", "spaces", "gold": [(start, end, class)]}.
+
+    `split`: "heldout" (GUM's dev and test documents), "train", or None for all.
+    """
     docs = []
     for path in sorted((CORPORA / "gum-news" / "dep").glob("GUM_news_*.conllu")):
         words, spaces, pos, xpos, opened, mentions = [], [], [], [], {}, []
@@ -78,7 +84,11 @@ def gum_docs() -> list[dict]:
             span = _named_span(words, pos, start, end, label, identity) if label else None
             if span:
                 gold.append((*span, label))
-        docs.append({"id": path.stem, "words": words, "spaces": spaces, "gold": _outermost(gold)})
+        doc_split = gum_split(path.stem)
+        if split is None or split == ("train" if doc_split == "train" else "heldout"):
+            docs.append(
+                {"id": path.stem, "split": doc_split, "words": words, "spaces": spaces, "gold": _outermost(gold)}
+            )
     return docs
 
 
@@ -208,6 +218,56 @@ def score_gold(docs: list[dict], predictions: list[list[Span3]]) -> dict[str, di
     return prf(gold, pred)
 
 
+# The archive's types back to labels, to score what its facets show (`with_archive_rules`).
+_LABEL_OF_FACET = {"people": "PERSON", "organizations": "ORG", "places": "GPE", "groups": "NORP", "events": "EVENT"}
+
+
+def with_archive_rules(doc: dict, predicted: list[Span3]) -> list[Span3]:
+    """A model's token spans over a gold document after the archive's own decoding and per-article
+    typing (archive.ingest.enrich: spans, resolver, entities), back as token spans: what an article's
+    facets would show, mention by mention. A span keeps the type its name ends up with, a surname the
+    type of the full name it joins; a name enrichment drops (a generic word) is no span; places the
+    gazetteer adds where the model marked nothing are spans too.
+    """
+    from archive.ingest.enrich.entities import clean_name, merge_entities
+    from archive.ingest.enrich.resolve import assign_countries
+    from archive.ingest.enrich.spans import decode_spans
+
+    starts, ends, text = [], [], ""
+    for word, space in zip(doc["words"], doc["spaces"], strict=True):
+        starts.append(len(text))
+        text += word
+        ends.append(len(text))
+        text += " " if space else ""
+    spans = decode_spans(text, [(starts[s], ends[e - 1], label) for s, e, label in predicted])
+    countries = assign_countries(headline="", body=text, entities=spans)
+    ents = merge_entities(
+        spans, text, place_names=countries.place_names, unmarked_places=countries.unmarked_places
+    )
+    kind_of = {name.lower(): kind for kind in _LABEL_OF_FACET for name in getattr(ents, kind)}
+    people = [name for name in ents.people if " " in name]
+    added = [(start, start + len(name), "GPE") for start, name, _ in countries.unmarked_places
+             if text[start : start + len(name)] == name]
+    out = []
+    for start, end, label in [*spans, *added]:
+        name = clean_name(text[start:end], label).lower()
+        kind = kind_of.get(name)
+        if kind is None and any(p.lower().split()[-1] == name or p.lower().split()[0] == name for p in people):
+            kind = "people"
+        if kind is None:
+            continue
+        first = next((i for i, e in enumerate(ends) if e > start), None)
+        last = next((i for i in range(len(starts) - 1, -1, -1) if starts[i] < end), None)
+        if first is not None and last is not None and first <= last:
+            out.append((first, last + 1, label if _LABEL_OF_FACET[kind] == _class(label) else _LABEL_OF_FACET[kind]))
+    return sorted(set(out))
+
+
+def _class(label: str) -> str:
+    """GPE, LOC and FAC are one facet (places): a LOC span that stays a place keeps its label."""
+    return "GPE" if label in PLACE else label
+
+
 def score_agreement(
     reference: list[list[Span3]], predictions: list[list[Span3]], labels: tuple[str, ...] = NAMED_LABELS
 ) -> dict[str, dict[str, float]]:
@@ -296,24 +356,30 @@ class TeacherSpeed:
         self.proc.wait(timeout=60)
 
 
-def speed_rounds(nlp, texts: list[str], rounds: int, teacher: bool) -> dict[str, dict[str, list[int]]]:
+def speed_rounds(
+    nlp, texts: list[str], rounds: int, teacher: bool, others: dict | None = None
+) -> dict[str, dict[str, list[int]]]:
     """Words/s of N alternating rounds on the same texts: student 1 process, teacher 1 process,
-    student 2 processes, teacher 2 processes, again and again. On a shared machine a run is only
-    ever slowed down by other work, so the best of the N runs is the figure to compare (the
-    other runs are kept too).
+    student 2 processes, teacher 2 processes, again and again (`others`: more spaCy 3 pipelines by
+    name, e.g. the model a new one would replace, run after the student each time). On a shared
+    machine a run is only ever slowed down by other work, so the best of the N runs is the figure
+    to compare (the other runs are kept too).
     """
-    runs: dict[str, dict[str, list[int]]] = {"student": {"1proc": [], "2proc": []}}
+    students = {"student": nlp, **(others or {})}
+    runs: dict[str, dict[str, list[int]]] = {name: {"1proc": [], "2proc": []} for name in students}
     server = TeacherSpeed(texts) if teacher else None
     if server:
         runs["teacher"] = {"1proc": [], "2proc": []}
-    list(nlp.pipe(texts[:200]))  # warm-up: vocab and caches
+    for pipeline in students.values():
+        list(pipeline.pipe(texts[:200]))  # warm-up: vocab and caches
     try:
         for _ in range(rounds):
             for n_process in (1, 2):
                 key = f"{n_process}proc"
-                runs["student"][key].append(round(words_per_second(
-                    lambda n=n_process: sum(len(d) for d in nlp.pipe(texts, n_process=n))
-                )))
+                for name, pipeline in students.items():
+                    runs[name][key].append(round(words_per_second(
+                        lambda n=n_process, p=pipeline: sum(len(d) for d in p.pipe(texts, n_process=n))
+                    )))
                 if server:
                     runs["teacher"][key].append(round(server(n_process)))
     finally:
@@ -327,9 +393,15 @@ def python_version() -> str:
 
 
 def evaluate_all(
-    model_path: Path, with_teacher: bool = True, with_speed: bool = True, speed_repeats: int = 2, rounds: int = 5
+    model_path: Path,
+    with_teacher: bool = True,
+    with_speed: bool = True,
+    speed_repeats: int = 2,
+    rounds: int = 5,
+    baseline: Path | None = None,
 ) -> dict:
-    """Every figure the benchmark prints and meta.json stores, for the student and the teacher.
+    """Every figure the benchmark prints and meta.json stores, for the student and the teacher
+    (and, given `baseline`, for that model too, under "baseline": the one the student would replace).
 
     Speed: `rounds` alternating student/teacher runs (see `speed_rounds`) over the held-out
     Reuters bodies repeated `speed_repeats` times; words_per_second_* are the best run of each.
@@ -337,19 +409,29 @@ def evaluate_all(
     import spacy
 
     nlp = spacy.load(model_path, exclude=["senter"])
+    others = {"baseline": spacy.load(baseline, exclude=["senter"])} if baseline else {}
     texts = reuters_test_texts()
     speed_texts = texts * speed_repeats
-    gum, gmb = gum_docs(), gmb_test()
+    gum_all, gmb = gum_docs(), gmb_test()
+    gum = [d for d in gum_all if d["split"] != "train"]
+    gum_upper = [{**d, "words": [w.upper() for w in d["words"]]} for d in gum_all]  # all-caps copy, headline-style
     results: dict = {
         "speed_texts": {"docs": len(speed_texts), "words": sum(len(d) for d in nlp.tokenizer.pipe(speed_texts))},
-        "student": {
-            "gum": score_gold(gum, student_predict_words(nlp, gum)),
-            "gmb_heldout": score_gold(gmb, student_predict_words(nlp, gmb)),
-        },
     }
+    for name, pipeline in {"student": nlp, **others}.items():
+        predicted = student_predict_words(pipeline, gum_all)
+        ruled = [with_archive_rules(d, p) for d, p in zip(gum_all, predicted, strict=True)]
+        results[name] = {
+            "gum": score_gold(gum, [p for d, p in zip(gum_all, predicted, strict=True) if d["split"] != "train"]),
+            "gum_all": score_gold(gum_all, predicted),
+            "gum_rules": score_gold(gum, [p for d, p in zip(gum_all, ruled, strict=True) if d["split"] != "train"]),
+            "gum_all_rules": score_gold(gum_all, ruled),
+            "gum_all_upper": score_gold(gum_upper, student_predict_words(pipeline, gum_upper)),
+            "gmb_heldout": score_gold(gmb, student_predict_words(pipeline, gmb)),
+        }
     reason = teacher_available() if with_teacher else "teacher not requested"
     if with_speed:
-        runs = speed_rounds(nlp, speed_texts, rounds, teacher=not reason)
+        runs = speed_rounds(nlp, speed_texts, rounds, teacher=not reason, others=others)
         results["speed_texts"]["rounds"] = rounds
         for who, by_key in runs.items():
             results.setdefault(who, {})
@@ -360,14 +442,26 @@ def evaluate_all(
         results["teacher_skipped"] = reason
         return results
     teacher_reuters = teacher_predict([{"text": t} for t in texts])
-    student_reuters = student_predict_texts(nlp, texts)
-    results["student"]["reuters_agreement"] = score_agreement(teacher_reuters, student_reuters)
-    results["student"]["reuters_agreement_student_labels"] = score_agreement(
-        teacher_reuters, student_reuters, labels=tuple(nlp.get_pipe("ner").labels)
-    )
+    for name, pipeline in {"student": nlp, **others}.items():
+        predicted = student_predict_texts(pipeline, texts)
+        results[name]["reuters_agreement"] = score_agreement(teacher_reuters, predicted)
+        results[name]["reuters_agreement_student_labels"] = score_agreement(
+            teacher_reuters, predicted, labels=tuple(pipeline.get_pipe("ner").labels)
+        )
+    teacher_gum = teacher_predict([{"words": d["words"], "spaces": d["spaces"]} for d in gum_all])
     results["teacher"] = {
         **results.get("teacher", {}),
-        "gum": score_gold(gum, teacher_predict([{"words": d["words"], "spaces": d["spaces"]} for d in gum])),
+        "gum": score_gold(gum, [p for d, p in zip(gum_all, teacher_gum, strict=True) if d["split"] != "train"]),
+        "gum_all": score_gold(gum_all, teacher_gum),
+        "gum_rules": score_gold(
+            gum, [with_archive_rules(d, p) for d, p in zip(gum_all, teacher_gum, strict=True) if d["split"] != "train"]
+        ),
+        "gum_all_rules": score_gold(
+            gum_all, [with_archive_rules(d, p) for d, p in zip(gum_all, teacher_gum, strict=True)]
+        ),
+        "gum_all_upper": score_gold(
+            gum_upper, teacher_predict([{"words": d["words"], "spaces": d["spaces"]} for d in gum_upper])
+        ),
         "gmb_heldout": score_gold(gmb, teacher_predict([{"words": d["words"], "spaces": d["spaces"]} for d in gmb])),
     }
     return results

@@ -1,7 +1,7 @@
 """Turn the teacher's JSONL annotations (+ GMB gold) into spaCy 3 DocBins for training.
 
 Usage: python training/make_corpus.py TEACHER_DIR OUT_DIR --gmb {merged,hybrid,teacher} [--no-gazetteer]
-       [--labels {archive,named}]
+       [--labels {archive,named}] [--gum N] [--org-cleaning]
 
 Silver data = teacher entities, restricted to named types, cleaned of obvious junk and
 (with the gazetteer) corrected for country names and demonyms. GMB either keeps only the
@@ -9,8 +9,16 @@ teacher's labels ("teacher") or uses the GMB gold spans, typed and trimmed with 
 teacher's help ("merged"; "hybrid" = merged but ORG from the teacher). --labels named (the
 default, shipped) keeps all named types; --labels archive keeps only the archive's seven
 (training.corpora.STUDENT_LABELS): the teacher's other named types are used for cleaning, then
-become "no entity" (an experiment: it cost PERSON recall on GUM, see training/README.md). Nothing from GUM
-or from the held-out GMB / Reuters splits goes into train.
+become "no entity" (an experiment: it cost PERSON recall on GUM, see training/README.md).
+
+Cleaner ORG data (`--org-cleaning`, an experiment, not the shipped recipe): Reuters-21578 marks
+company names in angle brackets (`<Fibre Co>`), so those are ORG whatever the teacher said, and a
+ticker after a name (`Boeing Co <BA>`) is no entity; teacher spans never keep a bracket or `<`/`>`
+at an edge or run across one, and a lone generic word ("Bank", "Energy") is no name. `--gum N`
+adds GUM's 20 train-split news articles N times with their gold PERSON/ORG/place/EVENT mentions
+(the teacher's other named types fill the gaps, its PERSON/ORG/place/EVENT spans outside the gold
+are left unannotated). Nothing from GUM's dev and
+test documents or from the held-out GMB / Reuters splits goes into train.
 """
 
 from __future__ import annotations
@@ -29,8 +37,12 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, DocBin, Span
 from spacy.util import filter_spans
 
+from archive.ingest.enrich.entities import GENERIC_WORDS
 from training.corpora import LABEL_SETS, NAMED_LABELS, iob_spans
 from training.gazetteer import load_gazetteer
+
+MARKUP = {"<", ">"}
+BRACKETS = {"(", ")", "[", "]", "{", "}"} | MARKUP
 
 TITLES = {
     "President", "Mr.", "Mrs.", "Ms.", "Dr.", "Prime", "Minister", "Secretary", "General", "Gen.",
@@ -59,9 +71,14 @@ class Cleaner:
     """Filters teacher spans and applies the gazetteer corrections (GPE / NORP)."""
 
     def __init__(
-        self, nlp: spacy.language.Language, use_gazetteer: bool, labels: tuple[str, ...] = NAMED_LABELS
+        self,
+        nlp: spacy.language.Language,
+        use_gazetteer: bool,
+        labels: tuple[str, ...] = NAMED_LABELS,
+        org_cleaning: bool = False,
     ) -> None:
         self.use_gazetteer = use_gazetteer
+        self.org_cleaning = org_cleaning  # --org-cleaning: markup, brackets and generic words (see the docstring)
         self.labels = set(labels)
         self.places, self.demonyms = load_gazetteer()
         self.matcher = PhraseMatcher(nlp.vocab)
@@ -77,18 +94,34 @@ class Cleaner:
                 continue
             start, end = span.start, span.end
             doc = span.doc
+            # A name never runs across markup or a bracket it does not close ("Boeing Co <BA", "Debt(Dec").
+            inner = range(start + 1, end - 1) if self.org_cleaning else range(0)
+            unmatched = [i for i in inner if doc[i].text in BRACKETS and not _matched(doc, i, start, end)]
+            if unmatched and doc[unmatched[0]].text not in MARKUP:
+                self.stats["dropped_unmatched_bracket"] += 1  # "International Monetary) Fund": not trained on
+                continue
+            if unmatched:
+                end = unmatched[0]
+                self.stats["cut_at_markup"] += 1
             # Names only: no leading "the", no punctuation or possessive at the edges
             # (but keep the "'s" of two-token ORG names such as "Moody's").
-            while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ == "the"):
+            edges = BRACKETS if self.org_cleaning else set()
+            while start < end and (
+                doc[start].is_punct or doc[start].is_space or doc[start].lower_ == "the" or doc[start].text in edges
+            ):
                 start += 1
             while end > start and (
-                doc[end - 1].is_punct or doc[end - 1].is_space
+                doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].text in edges
                 or (doc[end - 1].lower_ in {"'s", "’s"} and not (span.label_ == "ORG" and end - start == 2))
             ):
                 end -= 1
             text = doc[start:end].text
             if start == end or not any(c.isalpha() for c in text) or "\n" in text:
                 self.stats["dropped_junk"] += 1
+                continue
+            generic = end - start == 1 and text.lower() in GENERIC_WORDS
+            if self.org_cleaning and generic and span.label_ in {"ORG", "PERSON"}:
+                self.stats["dropped_generic_word"] += 1
                 continue
             if span.label_ == "PERSON" and all(t.is_lower or t.like_num for t in doc[start:end]):
                 self.stats["dropped_lower_person"] += 1
@@ -129,6 +162,36 @@ class Cleaner:
         return sum(t.is_title or t.is_upper for t in window) > 5
 
 
+def _matched(doc: Doc, i: int, start: int, end: int) -> bool:
+    """Whether the bracket at token i has its partner inside [start, end) ("Industrial Equity (Pacific) Ltd")."""
+    pairs = {"(": ")", "[": "]", "{": "}", "<": ">"}
+    text = doc[i].text
+    if text in pairs:
+        return any(doc[j].text == pairs[text] for j in range(i + 1, end))
+    opener = next((o for o, c in pairs.items() if c == text), None)
+    return any(doc[j].text == opener for j in range(start, i))
+
+
+def markup_orgs(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Reuters' `<Company Name>` markup as ORG spans; a `<TICKER>` (no lower-case letter) as no entity."""
+    marked: list[Span] = []
+    blocked: set[int] = set()
+    for i, token in enumerate(doc):
+        if token.text != "<":
+            continue
+        ends = (j for j in range(i + 1, min(len(doc), i + 16)) if doc[j].text in MARKUP or "\n" in doc[j].text)
+        close = next(ends, None)
+        if close is None or doc[close].text != ">" or close == i + 1:
+            continue
+        inner = doc[i + 1 : close]
+        if inner.text[:1].isupper() and any(c.islower() for c in inner.text):
+            marked.append(Span(doc, i + 1, close, "ORG"))
+        else:
+            blocked.update(range(i + 1, close))
+    covered = {k for s in marked for k in range(s.start, s.end)} | blocked
+    return marked + [s for s in spans if not covered.intersection(range(s.start, s.end))]
+
+
 def caps_lines(doc: Doc) -> list[Span]:
     """Lines that are mostly upper-case (tables, headlines): the teacher is unreliable there."""
     spans, start = [], 0
@@ -154,7 +217,10 @@ def silver_docs(nlp: spacy.language.Language, path: Path, split: str, cleaner: C
             for token in doc:
                 token.is_sent_start = token.i == 0 or token.idx in starts
             spans = [doc.char_span(s, e, label) for s, e, label in item["ents"]]
-            spans = cleaner.correct_doc(doc, cleaner.clean(s for s in spans if s is not None))
+            spans = cleaner.clean(s for s in spans if s is not None)
+            if cleaner.org_cleaning and "<" in item["text"]:
+                spans = markup_orgs(doc, spans)
+            spans = cleaner.correct_doc(doc, spans)
             missing = caps_lines(doc)
             blocked = {i for m in missing for i in range(m.start, m.end)}
             spans = [s for s in spans if not blocked.intersection(range(s.start, s.end))]
@@ -216,6 +282,36 @@ def gmb_docs(nlp: spacy.language.Language, path: Path, split: str, mode: str, cl
         yield doc
 
 
+def gum_train_docs(nlp: spacy.language.Language, cleaner: Cleaner) -> list[Doc]:
+    """GUM's train-split news articles: gold names, typed places, the teacher's other named types."""
+    from training.evaluation import gum_docs, teacher_predict
+
+    docs = gum_docs("train")
+    teacher = teacher_predict([{"words": d["words"], "spaces": d["spaces"]} for d in docs])
+    out = []
+    for item, predicted in zip(docs, teacher, strict=True):
+        doc = Doc(nlp.vocab, words=item["words"], spaces=item["spaces"])
+        teacher_spans = cleaner.clean(Span(doc, s, e, label) for s, e, label in predicted)
+        teacher_label = {(s.start, s.end): s.label_ for s in teacher_spans}
+        gold = []
+        for start, end, cls in item["gold"]:
+            label = cls
+            if cls == "PLACE":
+                label = teacher_label.get((start, end), "")
+                if label not in {"GPE", "LOC", "FAC"}:
+                    label = "GPE" if doc[start:end].text in cleaner.places else "LOC"
+            gold.append(Span(doc, start, end, label))
+        covered = {i for s in gold for i in range(s.start, s.end)}
+        gold_types = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"}
+        fill = [s for s in teacher_spans if not covered.intersection(range(s.start, s.end))]
+        spans = gold + [s for s in fill if s.label_ not in gold_types]
+        missing = [s for s in fill if s.label_ in gold_types]
+        doc.set_ents([s for s in filter_spans(spans) if s.label_ in cleaner.labels], missing=missing, default="outside")
+        out.append(doc)
+    cleaner.stats["gum_train_docs"] = len(out)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("teacher_dir", type=Path)
@@ -225,15 +321,21 @@ def main() -> None:
     parser.add_argument("--labels", choices=sorted(LABEL_SETS), default="named",
                         help="named: all 11 named types (shipped); archive: only the 7 labels the archive uses")
     parser.add_argument("--dev-reuters", type=int, default=300, help="Reuters dev docs used for model selection")
+    parser.add_argument("--gum", type=int, default=0, help="copies of GUM's train-split news articles (gold) in train")
+    parser.add_argument("--org-cleaning", action="store_true",
+                        help="Reuters markup as ORG, no spans across brackets, no lone generic words (an experiment)")
     args = parser.parse_args()
 
     nlp = spacy.blank("en")
-    cleaner = Cleaner(nlp, use_gazetteer=not args.no_gazetteer, labels=LABEL_SETS[args.labels])
+    cleaner = Cleaner(
+        nlp, use_gazetteer=not args.no_gazetteer, labels=LABEL_SETS[args.labels], org_cleaning=args.org_cleaning
+    )
     args.out_dir.mkdir(parents=True, exist_ok=True)
     train = [
         *silver_docs(nlp, args.teacher_dir / "reuters.jsonl", "train", cleaner),
         *silver_docs(nlp, args.teacher_dir / "extraction.jsonl", "train", cleaner),
         *gmb_docs(nlp, args.teacher_dir / "gmb.jsonl", "train", args.gmb, cleaner),
+        *(gum_train_docs(nlp, cleaner) * args.gum if args.gum else []),
     ]
     random.Random(0).shuffle(train)
     # Dev: GMB dev slice (merged labels, the closest thing to gold) + some Reuters dev (silver).

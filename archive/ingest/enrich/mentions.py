@@ -37,32 +37,32 @@ HISTORIC_LEAD_INS = {"former", "ex", "post", "pre", "late"}
 HISTORIC_LEAD_OUTS = {"era", "times", "collapse", "breakup", "legacy"}
 
 
-def _wordset(words: str) -> frozenset[str]:
+def wordset(words: str) -> frozenset[str]:
     """A set of lower-case words written as one string, to keep the long lists readable."""
     return frozenset(words.split())
 
 
-TITLES = _wordset(
+TITLES = wordset(
     "mr mrs ms miss dr sir lord lady president senator sen rep representative gov governor judge justice "
     "general gen minister secretary chairman prof professor rev father king queen prince princess mayor "
     "coach pope sheikh emir colonel col captain capt lt sgt admiral"
 )
 # Capitalised words that may stand before a place name without making it part of another name.
-PLACE_LEAD_INS = _wordset(
+PLACE_LEAD_INS = wordset(
     "north south east west northern southern eastern western central greater upper lower downtown "
     "metropolitan metro inner outer in from to the at of and near outside via for on by with said says "
     "but while when as both like against between across after before since during unlike inside within "
     "throughout including into onto only even then meanwhile also all most many some every each this that "
     "these those its his her their our a an if although because until where whether or nor so yet"
 )
-CURRENCY_WORDS = _wordset(
+CURRENCY_WORDS = wordset(
     "dollar dollars dlr dlrs currency currencies cents franc francs mark marks pound pounds peso pesos "
     "crown crowns guilder guilders lira lire yen rand"
 )
-EVENT_WORDS = _wordset(
+EVENT_WORDS = wordset(
     "accord accords agreement agreements pact treaty talks summit conference convention protocol club"
 )
-SPEECH_VERBS = _wordset("said says told added stated noted asked replied")
+SPEECH_VERBS = wordset("said says told added stated noted asked replied")
 ORG_LABELS = {"ORG", "FAC"}
 PLACE_LABELS = {"GPE", "LOC", "NORP"}
 

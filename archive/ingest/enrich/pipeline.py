@@ -13,15 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archive.article import Article
+from archive.ingest.enrich.aliases import find_aliases
 from archive.ingest.enrich.entities import LABEL_OF_KIND, merge_entities
 from archive.ingest.enrich.resolve import assign_countries
+from archive.ingest.enrich.spans import decode_spans
 from archive.ingest.enrich.topics import assign_topics, load_lexicon
 
 if TYPE_CHECKING:  # spaCy is imported only when an article needs NER
     from spacy.language import Language
 
 # Bump when enrichment changes what it writes, so re-indexing refreshes every article.
-ENRICHMENT_VERSION = "3"  # 3: topics weigh the first sentence as the lead (was the first paragraph)
+# 3: topics weigh the first sentence as the lead (was the first paragraph)
+# 4: entity spans decoded (markup, brackets, hyphens), one type per name per article, `aliases`
+ENRICHMENT_VERSION = "4"
 
 
 class Enricher:
@@ -62,9 +66,12 @@ class Enricher:
             article,
             **({} if article.countries else _fields(enriched, "countries", "country_mentions", "country_evidence")),
             **({} if article.topics else _fields(enriched, "topics", "topic_scores", "topic_evidence")),
+            **({} if article.aliases else _fields(enriched, "aliases")),
         )
 
     def _enrich_one(self, article: Article, spans: list[tuple[int, int, str]]) -> Article:
+        spans = decode_spans(article.body, spans)
+        aliases = find_aliases(article.body)
         countries = assign_countries(
             headline="" if article.headline_derived else article.headline,
             body=article.body,
@@ -74,7 +81,14 @@ class Enricher:
         topics = assign_topics("" if article.headline_derived else article.headline, article.body, self.lexicon)
         return replace(
             article,
-            entities=merge_entities(spans, article.body),
+            entities=merge_entities(
+                spans,
+                article.body,
+                place_names=countries.place_names,
+                unmarked_places=countries.unmarked_places,
+                aliases=aliases,
+            ),
+            aliases=aliases,
             countries=countries.countries,
             country_mentions=countries.mentions,
             country_evidence=countries.evidence,

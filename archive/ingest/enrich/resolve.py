@@ -10,9 +10,19 @@ the same article (Paris is France unless the story is about Texas), then scored 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from archive.ingest.enrich.gazetteer import CITY, COUNTRY, DEMONYM, REGION, WEAK, Candidate, Entry, load_gazetteer
+from archive.ingest.enrich.gazetteer import (
+    CITY,
+    COUNTRY,
+    DEMONYM,
+    REGION,
+    WEAK,
+    Candidate,
+    Entry,
+    load_gazetteer,
+    name_key,
+)
 from archive.ingest.enrich.mentions import Mention, Segment, Spans, dateline_mentions, find_mentions
 from archive.ingest.readers.sentences import lead_end
 
@@ -48,6 +58,11 @@ class CountryAssignment:
     countries: tuple[str, ...]  # what the story is about, most relevant first
     mentions: dict[str, int]  # every country mentioned, with counts
     evidence: dict[str, tuple[str, ...]]  # code -> the words in the text that pointed there (distinct, in order)
+    # name key -> how the names read as places were settled: "dateline", "country", "region", "weak",
+    # "city", "demonym" or "town" (under 100,000 people); entity typing (entities.merge_entities) uses it
+    place_names: dict[str, str] = field(default_factory=dict)
+    # (offset in the body, name, reading) of the place mentions no NER span covers
+    unmarked_places: tuple[tuple[int, str, str], ...] = ()
 
 
 def _resolve(mentions: list[Mention]) -> list[Mention]:
@@ -162,7 +177,15 @@ def assign_countries(
         mentions.extend(find_mentions(Segment(headline), gaz, "headline", HEADLINE_WEIGHT, None, people, name_openers))
     mentions = _resolve(mentions + body_mentions)
     _fold_dissolved(mentions)
-    return _rank(mentions)
+    assignment = _rank(mentions)
+    if spans is None:
+        return assignment
+    unmarked = tuple(  # the gazetteer as an entity ruler: places in the body the model did not mark
+        (m.start, m.surface, assignment.place_names[name_key(m.surface)])
+        for m in mentions
+        if m.section in ("body", "lead") and spans.label(m.start, m.start + 1) is None
+    )
+    return replace(assignment, unmarked_places=unmarked)
 
 
 def _rank(mentions: list[Mention]) -> CountryAssignment:
@@ -197,4 +220,24 @@ def _rank(mentions: list[Mention]) -> CountryAssignment:
         countries=tuple(chosen),
         mentions=dict(sorted(counts.items(), key=lambda kv: (-kv[1], first_seen[kv[0]]))),
         evidence={code: tuple(words) for code, words in evidence.items()},
+        place_names=_place_names(mentions),
     )
+
+
+# The strongest reading of a name wins when it was settled more than once.
+_PLACE_READINGS = ("dateline", COUNTRY, REGION, WEAK, CITY, DEMONYM, "town")
+
+
+def _place_names(mentions: list[Mention]) -> dict[str, str]:
+    """Each settled name's key with how it reads: the dateline, its kind, or "town" for a city under 100,000."""
+    names: dict[str, str] = {}
+    for m in mentions:
+        reading = "dateline" if m.section == "dateline" else m.kind
+        if m.kind == CITY and reading != "dateline":
+            cities = [c for c in m.entry.candidates if c.kind == CITY]
+            size = max((c.size for c in cities if c.code == m.code), default=max(c.size for c in cities))
+            reading = CITY if size >= MINOR_CITY_PRIOR else "town"
+        key = name_key(m.surface)
+        if key not in names or _PLACE_READINGS.index(reading) < _PLACE_READINGS.index(names[key]):
+            names[key] = reading
+    return names
