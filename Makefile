@@ -69,7 +69,10 @@ $(TESSERACT):
 
 # Tests marked `slow` (all of Reuters-21578 through the CLI, about four minutes) run where CI is set, as CI
 # sets it (CI=true); elsewhere `make test CI=1` or plain `pytest` runs them too.
-PYTEST_ARGS ?= $(if $(CI),,-m "not slow")
+# The tests run in as many processes as there are cores (pytest-xdist), a module to a process so its fixtures
+# are made once; TEST_WORKERS=0 runs them in this one.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST_ARGS ?= $(if $(CI),,-m "not slow") $(if $(filter 0 1,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadscope)
 
 test: install $(CHROMIUM) $(TESSERACT)
 	$(BIN)/ruff check .
