@@ -65,6 +65,9 @@ class Article:
     # E-mail: the message an attachment came with, and the attachments read from a message (article ids).
     attachment_of: str | None = None
     attachments: tuple[str, ...] = ()
+    # Abbreviations the text defines, as (short, long): "the Organization of Petroleum Exporting Countries
+    # (OPEC)" gives ("OPEC", "Organization of Petroleum Exporting Countries"); the archive joins them everywhere.
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -88,7 +91,7 @@ class Article:
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
             if isinstance(value, tuple):
-                value = list(value)
+                value = [list(v) if isinstance(v, tuple) else v for v in value]
             elif isinstance(value, Dateline):
                 value = {"place": value.place, "agency": value.agency, "date": value.date}
             elif isinstance(value, Entities):
@@ -108,6 +111,8 @@ class Article:
             fields[name] = tuple(data.get(name) or ())
         for name in _DICT_OF_TUPLES:
             fields[name] = {k: tuple(v) for k, v in (data.get(name) or {}).items()}
+        pairs = data.get("aliases") or ()
+        fields["aliases"] = tuple((str(p[0]), str(p[1])) for p in pairs if isinstance(p, list | tuple) and len(p) == 2)
         return cls(**fields)
 
 

@@ -21,6 +21,7 @@ from whoosh.qparser import AndGroup, MultifieldParser
 from archive.errors import BadQuery
 from archive.facets import BY_NAME
 from archive.search import syntax, values
+from archive.search.entities import view
 from archive.search.matchset import TypedPhrase
 from archive.store import TEXT_ANALYZER, snapshot
 
@@ -189,7 +190,7 @@ class _Builder:
     def facet(self, name: str, leaf: syntax.Leaf) -> query.Query:
         """A facet's `field:value`: the archive's values the typed one names (matching nothing if none)."""
         snap = snapshot(self.ix)
-        found, known = values.resolve(snap.columns.terms, name, leaf.text)
+        found, known = values.resolve(view(snap).terms, name, leaf.text)  # any name of an entity finds it
         facet = BY_NAME[name]
         if len(found) > values.MAX_VALUES:
             raise BadQuery(f"“{leaf.typed}” stands for more than {values.MAX_VALUES:,} {facet.title.lower()}; "

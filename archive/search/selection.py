@@ -12,6 +12,7 @@ import numpy as np
 from whoosh import query
 
 from archive.errors import BadQuery
+from archive.search.entities import view
 from archive.search.matchset import Postings, matching
 from archive.search.query import QUERY_ERRORS, matches_everything
 from archive.search.request import SearchRequest
@@ -56,7 +57,7 @@ def word_matches(snap: Snapshot, q: query.Query, postings: Postings | None = Non
 
 
 def select(snap: Snapshot, q: query.Query, request: SearchRequest) -> Selection:
-    columns = snap.columns
+    columns = view(snap)  # filters see entities: any of an entity's names selects its stories
     postings = Postings(snap.reader)
     base = columns.eligible & word_matches(snap, q, postings)
     if request.date_from or request.date_to:

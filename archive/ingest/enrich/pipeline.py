@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archive.article import Article
+from archive.ingest.enrich.aliases import defined_aliases
 from archive.ingest.enrich.entities import LABEL_OF_KIND, merge_entities
 from archive.ingest.enrich.resolve import assign_countries
 from archive.ingest.enrich.topics import assign_topics, load_lexicon
@@ -51,7 +52,8 @@ class Enricher:
             from archive.ingest.enrich.nlp import entity_spans
 
             found = iter(entity_spans(self.nlp, (ner_text(a) for a in recognise)))
-        return [self._enrich_one(a, next(found)) if not has_entities(a) else self._complete(a) for a in articles]
+        done = [self._enrich_one(a, next(found)) if not has_entities(a) else self._complete(a) for a in articles]
+        return [a if a.aliases else replace(a, aliases=defined_aliases(a.body)) for a in done]
 
     def _complete(self, article: Article) -> Article:
         """An imported article: its own entities, and countries and topics where it has none."""
