@@ -12,10 +12,14 @@ dicts; none of them touches Whoosh or the columns directly. The pipeline of one 
 - `spelling`  — "did you mean"
 - `results`   — `search()`: one page of results, assembled from the above
 - `articles`  — one article, its versions, similar stories, entity pages, news since a date
+- `entities`  — found names joined into entities across the archive, and the user's corrections
+- `watchlist` — a list of names, each with its stories
 - `export`    — every matching story streamed: flat rows (CSV) or whole articles (JSON Lines)
 """
 
 from archive.search.articles import count_since, entity, get_article, linked, similar, source_file, versions
+from archive.search.corrections import CORRECTED, TYPES
+from archive.search.entities import correct
 from archive.search.export import EXPORT_COLUMNS
 from archive.search.highlight import marked_body
 from archive.search.overview import overview
@@ -23,6 +27,9 @@ from archive.search.request import FACET_LIMIT, MAX_PAGE, SORTS, SearchRequest
 from archive.search.results import search
 
 __all__ = [
+    "CORRECTED",
+    "TYPES",
+    "correct",
     "EXPORT_COLUMNS",
     "FACET_LIMIT",
     "MAX_PAGE",

@@ -34,11 +34,11 @@ import numpy as np
 
 from archive.config import entities_file
 from archive.display import fold
-from archive.errors import EntitiesFileBroken
+from archive.errors import BadParameter, EntitiesFileBroken
 from archive.facets import NAMES as FACET_NAMES
 from archive.search import corrections
 from archive.search.corrections import CORRECTED, TYPES, Correction
-from archive.store import ColumnView, Snapshot
+from archive.store import ColumnView, Snapshot, snapshot
 from archive.store.schema import ALIAS_SEPARATOR
 
 TOKEN = re.compile(r"[^\W_]+")
@@ -211,6 +211,15 @@ class EntityMap:
         """The entity a found name (or a shown one) belongs to; None for names the map does not know."""
         return self.by_shown.get((facet, name)) or self.entity_of.get((facet, name))
 
+    def found_names(self, facet: str, name: str) -> list[Node]:
+        """Every (facet, found name) of the entity this name is shown as or found under; none when hidden."""
+        entity = self.entity(facet, name)
+        if entity is None:
+            return [(facet, name)]
+        if entity.hidden or entity.facet != facet:  # hidden, or shown as another type now
+            return []
+        return [(entity.found_in, m.name) for m in entity.members]
+
     def shown(self, facet: str, name: str) -> tuple[str, str] | None:
         """(facet, name) a found name is shown as; None when it is hidden."""
         entity = self.entity_of.get((facet, name))
@@ -243,10 +252,11 @@ class EntityTerms:
     """The value dictionary the corrected columns number their entities by: the found names and, after them,
     names only the user's file gives. `lookup` takes any name of an entity to the entity's number."""
 
-    def __init__(self, raw: Any, names: dict[str, list[str]], ids: dict[str, dict[str, int]]) -> None:
+    def __init__(self, raw: Any, names: dict[str, list[str]], ids: dict[str, dict[str, int]], entities: EntityMap):
         self.raw = raw
         self._names = names
         self._ids = ids
+        self._entities = entities
 
     def names(self, facet: str, needed: int = 0) -> list[str]:
         return self._names[facet] if facet in self._names else self.raw.names(facet, needed)
@@ -254,8 +264,14 @@ class EntityTerms:
     def lookup(self, facet: str, values: Any) -> list[int]:
         if facet not in self._ids:
             return self.raw.lookup(facet, values)
-        ids = self._ids[facet]
-        return list(dict.fromkeys(ids[v] for v in values if v in ids))
+        ids, out = self._ids[facet], []
+        for value in values:
+            entity = self._entities.entity(facet, value)
+            if entity is None:
+                out += [ids[value]] if value in ids else []
+            elif entity.facet == facet and not entity.hidden:
+                out.append(ids[entity.name])
+        return list(dict.fromkeys(out))
 
 
 @dataclass
@@ -375,7 +391,7 @@ def _columns(raw: ColumnView, entities: EntityMap) -> ColumnView:
         per_doc = np.bincount(pairs // width, minlength=raw.size) if len(pairs) else np.zeros(raw.size, np.int64)
         offsets[facet] = np.concatenate([[0], np.cumsum(per_doc)]).astype(np.int64)
         values[facet] = pairs % width
-    return raw.with_facets(offsets, values, EntityTerms(raw.terms, names, ids))
+    return raw.with_facets(offsets, values, EntityTerms(raw.terms, names, ids, entities))
 
 
 def names_matching(entities: EntityMap, typed: str) -> list[tuple[str, str]]:
@@ -388,3 +404,16 @@ def names_matching(entities: EntityMap, typed: str) -> list[tuple[str, str]]:
         if not entity.hidden and key(name) == wanted:
             found[(entity.facet, entity.name)] = None
     return list(found)
+
+
+def correct(ix: Any, facet: str, value: str, action: str, argument: str = "") -> tuple[str, str]:
+    """One correction from an entity page, written to entities.toml; (facet, name) the entity is shown as now."""
+    if facet not in CORRECTED:
+        raise BadParameter(f"only {', '.join(CORRECTED)} can be corrected", subject="facet")
+    snap = snapshot(ix)
+    found = entity_map(snap).entity(facet, value)
+    if found is None:
+        target = corrections.Target(facet, value, None)
+    else:
+        target = corrections.Target(found.found_in, found.name, found.table)
+    return corrections.edit(entities_file(snap.index_dir), target, action, argument)

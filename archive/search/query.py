@@ -21,7 +21,7 @@ from whoosh.qparser import AndGroup, MultifieldParser
 from archive.errors import BadQuery
 from archive.facets import BY_NAME
 from archive.search import syntax, values
-from archive.search.entities import view
+from archive.search.entities import reading
 from archive.search.matchset import TypedPhrase
 from archive.store import TEXT_ANALYZER, snapshot
 
@@ -190,7 +190,8 @@ class _Builder:
     def facet(self, name: str, leaf: syntax.Leaf) -> query.Query:
         """A facet's `field:value`: the archive's values the typed one names (matching nothing if none)."""
         snap = snapshot(self.ix)
-        found, known = values.resolve(view(snap).terms, name, leaf.text)  # any name of an entity finds it
+        read = reading(snap)
+        found, known = values.resolve(read.columns.terms, name, leaf.text)  # any name of an entity finds it
         facet = BY_NAME[name]
         if len(found) > values.MAX_VALUES:
             raise BadQuery(f"“{leaf.typed}” stands for more than {values.MAX_VALUES:,} {facet.title.lower()}; "
@@ -203,7 +204,11 @@ class _Builder:
             shown = " or ".join(values.label(name, v) for v in found[:5])
             more = f" and {len(found) - 5} more" if len(found) > 5 else ""
             self.note(f"{leaf.typed} was read as {shown}{more}")
-        terms = [query.Term(name, value) for value in found]
+        # Each entity by every name it was found under (hidden ones by none).
+        found_as = dict.fromkeys(pair for value in found for pair in read.entities.found_names(name, value))
+        terms = [query.Term(facet_name, value) for facet_name, value in found_as]
+        if not terms:
+            return query.NullQuery
         return query.Or(terms) if len(terms) > 1 else terms[0]
 
 

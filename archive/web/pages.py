@@ -16,8 +16,11 @@ from archive.errors import ArchiveError, IndexMissing
 from archive.facets import BY_NAME, ENTITY_PAGES, NAMES, REGISTRY
 from archive.names import printable
 from archive.search import (
+    CORRECTED,
     FACET_LIMIT,
+    TYPES,
     SearchRequest,
+    correct,
     count_since,
     entity,
     get_article,
@@ -118,9 +121,22 @@ def entity_page(facet: str, value: str) -> Any:
         summary = entity(get_index(), facet, value)
     except IndexMissing:
         abort(404)
-    if not summary["total"]:
+    if (summary["facet"], summary["value"]) != (facet, value):  # a name it gathers, or its name before a rename
+        return redirect(url_for("pages.entity_page", facet=summary["facet"], value=summary["value"]))
+    if not summary["total"] and not summary["hidden"]:
         abort(404, f"No articles about {facet_label(facet, value)}.")
     return render_template("entity.html", entity=summary, title=BY_NAME[facet].singular)
+
+
+@bp.post("/entities/<facet>/<path:value>")
+def correct_entity(facet: str, value: str) -> Any:
+    """A correction from the entity page's forms (rename or merge, type, hide, show, separate a name),
+    kept in entities.toml; then the entity's page, wherever it is now."""
+    form = request.form
+    action = form.get("action", "")
+    argument = form.get({"rename": "name", "merge": "name", "type": "type", "separate": "alias"}.get(action, ""), "")
+    shown_facet, shown_name = correct(get_index(), facet, value, action, argument)
+    return redirect(url_for("pages.entity_page", facet=shown_facet, value=shown_name), code=303)
 
 
 @bp.get("/saved")
@@ -298,6 +314,8 @@ def register_template_helpers(app: Flask) -> None:
         country_flag=country_flag,
         topic_label=topic_label,
         FACETS=REGISTRY,
+        CORRECTED=CORRECTED,
+        TYPES=TYPES,
         FACET_NAMES=NAMES,
         FACET=BY_NAME,
     )
