@@ -89,6 +89,7 @@ class EntityMap:
         problem: str | None = None,
     ) -> None:
         self.problem = problem  # why the user's file was not applied, when it was not
+        self._by_key: dict[str, list[tuple[str, str]]] | None = None
         self._parent: dict[Node, Node] = {}
         self._owner: dict[Node, Correction] = {}
         self._why: dict[Node, str] = {}
@@ -210,6 +211,19 @@ class EntityMap:
     def entity(self, facet: str, name: str) -> Entity | None:
         """The entity a found name (or a shown one) belongs to; None for names the map does not know."""
         return self.by_shown.get((facet, name)) or self.entity_of.get((facet, name))
+
+    def by_key(self) -> dict[str, list[tuple[str, str]]]:
+        """Spelling key -> the visible entities (facet, shown name) one of whose names has it (watch-lists)."""
+        if self._by_key is None:
+            found: dict[str, dict[tuple[str, str], None]] = defaultdict(dict)
+            for (_, name), entity in self.entity_of.items():
+                if not entity.hidden:
+                    found[key(name)][(entity.facet, entity.name)] = None
+            for (facet, name), entity in self.by_shown.items():
+                if not entity.hidden:
+                    found[key(name)][(facet, name)] = None
+            self._by_key = {k: list(v) for k, v in found.items()}
+        return self._by_key
 
     def found_names(self, facet: str, name: str) -> list[Node]:
         """Every (facet, found name) of the entity this name is shown as or found under; none when hidden."""

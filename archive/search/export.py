@@ -91,13 +91,13 @@ def _articles(snap: Snapshot, docnums: list[int]) -> Iterator[dict[str, Any]]:
         yield article
 
 
-def csv_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """CSV a line at a time; lists become `a; b; c` so each article stays one row."""
+def csv_lines(records: Iterable[dict[str, Any]], columns: tuple[str, ...] = EXPORT_COLUMNS) -> Iterator[str]:
+    """CSV a line at a time; lists become `a; b; c` so each article (or watched name) stays one row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow(columns)
     for row in records:
-        writer.writerow([_cell(row[column]) for column in EXPORT_COLUMNS])
+        writer.writerow([_cell(row[column]) for column in columns])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

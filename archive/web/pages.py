@@ -8,11 +8,22 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from archive.article import page_at
 from archive.display import country_flag, country_name, topic_label
-from archive.errors import ArchiveError, IndexMissing
+from archive.errors import ArchiveError, BadParameter, IndexMissing
 from archive.facets import BY_NAME, ENTITY_PAGES, NAMES, REGISTRY
 from archive.names import printable
 from archive.search import (
@@ -31,6 +42,7 @@ from archive.search import (
     source_file,
     versions,
 )
+from archive.search.watchlist import csv_rows, read_names, watchlist
 from archive.store.sources import original_file
 from archive.web import saved
 from archive.web.index_access import get_index
@@ -137,6 +149,41 @@ def correct_entity(facet: str, value: str) -> Any:
     argument = form.get({"rename": "name", "merge": "name", "type": "type", "separate": "alias"}.get(action, ""), "")
     shown_facet, shown_name = correct(get_index(), facet, value, action, argument)
     return redirect(url_for("pages.entity_page", facet=shown_facet, value=shown_name), code=303)
+
+
+MAX_WATCHLIST_BYTES = 1 << 20
+
+
+@bp.get("/watchlist")
+def watchlist_page() -> Any:
+    """Paste or upload a list of names; each comes back with its stories."""
+    return render_template("watchlist.html", rows=None, names="")
+
+
+@bp.post("/watchlist")
+def watchlist_results() -> Any:
+    """The names pasted (`names`) or uploaded (`file`, one a line or CSV with a `name` column), each with its
+    story count, latest story and search; `format=csv` downloads the same rows."""
+    if (request.content_length or 0) > MAX_WATCHLIST_BYTES:
+        raise BadParameter(f"the list is larger than {MAX_WATCHLIST_BYTES >> 20} MiB", subject="file")
+    upload = request.files.get("file")
+    text = request.form.get("names", "")
+    subject = "names"
+    if upload is not None and upload.filename:
+        subject = f"file ({printable(upload.filename)})"
+        try:
+            text = upload.read(MAX_WATCHLIST_BYTES + 1).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise BadParameter("is not UTF-8 text (save it as UTF-8 CSV or plain text)", subject=subject) from exc
+    names = read_names(text, subject=subject)
+    if not names:
+        raise BadParameter("no names in it: one a line, or CSV with a name column", subject=subject)
+    rows = watchlist(get_index(), names)
+    if request.form.get("format") == "csv":
+        body = csv_rows(rows, url_for("pages.search_page", _external=True))
+        headers = {"Content-Disposition": 'attachment; filename="watchlist.csv"'}
+        return Response(body, content_type="text/csv; charset=utf-8", headers=headers)
+    return render_template("watchlist.html", rows=rows, names="\n".join(names))
 
 
 @bp.get("/saved")
