@@ -28,13 +28,13 @@ from archive.search.results import search
 
 __all__ = [
     "CORRECTED",
-    "TYPES",
-    "correct",
     "EXPORT_COLUMNS",
     "FACET_LIMIT",
     "MAX_PAGE",
     "SORTS",
+    "TYPES",
     "SearchRequest",
+    "correct",
     "count_since",
     "entity",
     "get_article",

@@ -234,6 +234,13 @@ class EntityMap:
             return []
         return [(entity.found_in, m.name) for m in entity.members]
 
+    def shown_name(self, facet: str, name: str) -> str | None:
+        """The entity's name a name of `facet` stands for there; None when hidden or shown as another type."""
+        entity = self.entity(facet, name)
+        if entity is None:
+            return name
+        return entity.name if entity.facet == facet and not entity.hidden else None
+
     def shown(self, facet: str, name: str) -> tuple[str, str] | None:
         """(facet, name) a found name is shown as; None when it is hidden."""
         entity = self.entity_of.get((facet, name))

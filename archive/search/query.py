@@ -192,6 +192,8 @@ class _Builder:
         snap = snapshot(self.ix)
         read = reading(snap)
         found, known = values.resolve(read.columns.terms, name, leaf.text)  # any name of an entity finds it
+        shown = dict.fromkeys(read.entities.shown_name(name, value) for value in found)
+        found = [value for value in shown if value is not None]  # each entity once, by the name it is shown as
         facet = BY_NAME[name]
         if len(found) > values.MAX_VALUES:
             raise BadQuery(f"“{leaf.typed}” stands for more than {values.MAX_VALUES:,} {facet.title.lower()}; "

@@ -18,9 +18,10 @@ PARENTHESISED = re.compile(rf"\(\s*({SHORT})\s*\)")
 EXPANDED = re.compile(rf"\b({SHORT})\s+\(\s*([A-Z][^()]{{3,120}}?)\s*\)")
 APPOSED = re.compile(rf",\s+({SHORT})(?=\s*[,.;])")
 WORD = re.compile(r"[A-Za-z0-9][\w'&.-]*")
-SMALL = frozenset(
-    "of and the for on in to at de du des la le les et van von der di da del y e und fur für & a an".split()
-)  # fmt: skip
+SMALL = frozenset({
+    "of", "and", "the", "for", "on", "in", "to", "at", "de", "du", "des", "la", "le", "les", "et", "van", "von",
+    "der", "di", "da", "del", "y", "e", "und", "fur", "für", "&", "a", "an",
+})  # fmt: skip
 STOP = re.compile(r"[.;:!?()\[\]\"“”]|,\s")  # where a long form cannot reach back across
 
 
