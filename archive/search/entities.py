@@ -21,6 +21,7 @@ it is rebuilt when the index gains a commit or the file changes.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import weakref
@@ -303,7 +304,7 @@ class Reading:
     columns: ColumnView
 
 
-_cache: weakref.WeakKeyDictionary[ColumnView, tuple[tuple[Any, ...], Reading]] = weakref.WeakKeyDictionary()
+_cache: weakref.WeakKeyDictionary[ColumnView, tuple[bytes, Reading]] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
@@ -331,12 +332,12 @@ def entity_map(snap: Snapshot) -> EntityMap:
     return reading(snap).entities
 
 
-def _stamp(path: Path) -> tuple[Any, ...]:
+def _stamp(path: Path) -> bytes:
+    """The file's version: a hash of what it says (a time stamp can repeat within a clock tick)."""
     try:
-        st = path.stat()
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
     except OSError:
-        return ()
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
+        return b""
 
 
 def _build(snap: Snapshot, raw: ColumnView, path: Path) -> Reading:
