@@ -10,32 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from werkzeug.serving import make_server
 
 from archive.cli import main
-from archive.web import create_app
-from tests.helpers import ROOT
+from tests.helpers import SHOTS, serve
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = ROOT / "test-output" / "screenshots"
-# Without these, Chromium keeps trying to reach Google's hosts, which this machine's network refuses.
-QUIET_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PWN = "window.__pwned = (window.__pwned || 0) + 1"
 HOSTILE = [
     f"<script>{PWN}; alert('headline')</script> Erdogan meets <b>Putin</b>\n\n"
@@ -44,15 +28,6 @@ HOSTILE = [
     f'ANKARA (Reuters) - Vladimir Putin met <a href="javascript:{PWN}">Erdogan</a> and '
     f'<svg onload="{PWN}"></svg> officials from the Turkish Foreign Ministry in Ankara.\n',
 ]
-
-
-def serve(index_dir: Path, saved: Path | None = None) -> Iterator[str]:
-    app = create_app({"INDEX_DIR": index_dir, **({"SAVED_SEARCHES": saved} if saved else {})})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -74,19 +49,6 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     result = CliRunner().invoke(main, ["index", "--index", str(index_dir), str(folder)])
     assert result.exit_code == 0, result.output
     yield from serve(index_dir, index_dir / "saved.json")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=QUIET_FLAGS)
-        yield browser
-        browser.close()
 
 
 def total(page) -> int:

@@ -15,17 +15,6 @@ from archive.ingest.enrich.aliases import defined_aliases
 from archive.search.corrections import Correction
 from archive.search.entities import EntityMap
 from archive.web import create_app
-from tests.helpers import index_with_cli
-from tests.makers import named_stories_jsonl
-
-
-@pytest.fixture(scope="module")
-def named_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("named")
-    (folder / "named.jsonl").write_text(named_stories_jsonl(), encoding="utf-8")
-    index_dir = tmp_path_factory.mktemp("named-index")
-    index_with_cli(index_dir, folder)
-    return index_dir
 
 
 @pytest.fixture()
