@@ -3,8 +3,10 @@ corrections in entities.toml (merge, rename, type, hide), and watch-lists; on a 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,8 @@ from archive.ingest.enrich.aliases import defined_aliases
 from archive.search.corrections import Correction
 from archive.search.entities import EntityMap
 from archive.web import create_app
+from tests.helpers import index_with_cli
+from tests.makers import named_stories_jsonl
 
 
 @pytest.fixture()
@@ -184,3 +188,28 @@ def test_watchlist_page_cli_and_csv_agree(client, named_index, tmp_path):
     assert binary.status_code == 400  # nothing uploaded and nothing pasted: says there are no names
     missing = CliRunner().invoke(main, ["watchlist", str(tmp_path / "none.txt"), "--index", str(named_index)])
     assert missing.exit_code == 1 and "none.txt: cannot read this file" in missing.output
+
+
+def test_retag_finds_the_definitions_of_articles_indexed_before_them(tmp_path):
+    """An archive indexed before abbreviations were read: `archive retag` reads them in, no NER."""
+    from archive.article import Article
+    from archive.store import ArchiveWriter, article_document, open_index
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "named.jsonl").write_text(named_stories_jsonl(), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    index_with_cli(index_dir, folder)
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        stored = list(searcher.all_stored_fields())
+    with ArchiveWriter(ix, index_dir) as writer:  # as an older archive wrote them: no `aliases`
+        for fields in stored:
+            article = replace(Article.from_dict(json.loads(fields["data"])), aliases=())
+            writer.update_document(**article_document(article, fields["content_hash"], fields["file"],
+                                                      group=fields["group"], exact=""))  # fmt: skip
+    app = create_app({"INDEX_DIR": index_dir, "TESTING": True}).test_client()
+    assert "Organization of Petroleum Exporting Countries" in facets(app)["org"]
+    result = CliRunner().invoke(main, ["retag", "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert facets(app)["org"] == {"OPEC": 3}
