@@ -185,7 +185,9 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -
 def retag(index_dir: Path | None) -> None:
     """Recompute every indexed article's topics from the topic terms (<index>/topics.toml over the bundled ones).
 
-    Run it after editing topics.toml: sources are not re-read and NER does not run again.
+    Run it after editing topics.toml: sources are not re-read and NER does not run again. It also reads the
+    abbreviations defined in articles indexed before the archive read them (entity corrections in
+    entities.toml need no retag: they apply as the archive is read).
     """
     from archive.ingest.indexer import WRITER_WAIT
     from archive.ingest.retag import retag as retag_index

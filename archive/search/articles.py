@@ -111,7 +111,7 @@ def entity(ix: Index, facet: str, value: str, *, latest: int = ENTITY_LATEST) ->
     names: list[dict[str, Any]] = []
     if found is not None:
         facet, value = found.facet, found.name
-        names = [{"name": m.name, "stories": m.stories, "why": m.why} for m in found.members]
+        names = [{"name": m.name, "stories": m.stories, "why": m.why} for m in found.members if m.stories]
     docs = columns.eligible & columns.with_values(facet, columns.terms.lookup(facet, [value]))
     company = {}
     for other in COMPANY:
