@@ -12,7 +12,8 @@ archive become entities, the way Aleph and Datashare cross-reference theirs:
 - **the user's corrections** (archive.search.corrections, `entities.toml`): merges, renames, types,
   hidden entities; the archive's own joins never join two of the user's tables.
 
-An entity is shown by the name the user gave it, else by the name most of its stories use. The
+An entity is shown by the name the user gave it, else by the name most of its stories use (never a
+surname that joined a full name: Reagan's stories are Ronald Reagan's). The
 columns are read through `view(snap)`: the same columns with each found name replaced by its entity
 (hidden ones dropped, a story counted once however many of the names it has), so facets, filters,
 entity pages, `field:value` searches and watch-lists all see one thing. Nothing in the index changes;
@@ -199,8 +200,9 @@ class EntityMap:
         table = self._owner.get(root)
         if table is not None:
             facet, name, hidden = table.shown_facet, table.name, table.hidden
-        else:
-            name = max((n for _, n in nodes), key=lambda n: (stories.get(n, 0), len(n), n))
+        else:  # the name most stories use; a surname alone is never the name of the person it joined
+            named = [n for f, n in nodes if self._why.get((f, n)) != "surname"] or [n for _, n in nodes]
+            name = max(named, key=lambda n: (stories.get(n, 0), len(n), n))
             facet, hidden = found_in, False
         entity = Entity(facet, name, found_in, hidden, table)
         ranked = sorted(nodes, key=lambda n: (-stories.get(n[1], 0), n[1]))

@@ -1,6 +1,6 @@
 """What entities across the archive cost: building the entity map and the corrected columns, and a search with facets.
 
-Run: /work/main/.venv/bin/python bench/bench_entities.py [--articles 20000] [--keep DIR]
+Run: /work/main/.venv/bin/python bench/bench_entity_map.py [--articles 20000] [--keep DIR]
 
 It writes a synthetic archive in the archive's own JSON Lines shape (entities given, so no NER runs):
 each article names 3 people, 2 organisations and 2 places from pools of surnames, full names,
