@@ -120,6 +120,9 @@ def test_the_users_file_merges_renames_retypes_and_hides(client, named_index):
     assert bank_entities["organizations"] == ["Bank of England"] and bank_entities["people"] == []
     hidden = client.get("/entities/person/Tayyip%20Erdogan")
     assert hidden.status_code == 200 and "Show it again" in hidden.get_data(as_text=True)
+    listed = client.get("/entities").get_data(as_text=True)  # where hidden entities are found again
+    assert '<a href="/entities/person/Tayyip%20Erdogan">Tayyip Erdogan</a> <span class="meta">hidden</span>' in listed
+    assert "found as person" in listed and "Volodymyr Zelenskiy" in listed
     assert client.get("/entities/org/OPEC").headers["Location"].endswith("/entities/org/Opec")
 
 

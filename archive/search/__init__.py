@@ -19,7 +19,7 @@ dicts; none of them touches Whoosh or the columns directly. The pipeline of one 
 
 from archive.search.articles import count_since, entity, get_article, linked, similar, source_file, versions
 from archive.search.corrections import CORRECTED, TYPES
-from archive.search.entities import correct
+from archive.search.entities import correct, corrected
 from archive.search.export import EXPORT_COLUMNS
 from archive.search.highlight import marked_body
 from archive.search.overview import overview
@@ -35,6 +35,7 @@ __all__ = [
     "TYPES",
     "SearchRequest",
     "correct",
+    "corrected",
     "count_since",
     "entity",
     "get_article",

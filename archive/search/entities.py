@@ -430,6 +430,25 @@ def names_matching(entities: EntityMap, typed: str) -> list[tuple[str, str]]:
     return list(found)
 
 
+def corrected(ix: Any) -> dict[str, Any]:
+    """The user's corrections as the archive applies them: each table with the entity it makes and its stories,
+    and why the file is not applied when it is not (the page that leads to hidden entities)."""
+    snap = snapshot(ix)
+    read = reading(snap)
+    rows = []
+    try:
+        tables = corrections.read(entities_file(snap.index_dir))
+    except EntitiesFileBroken:
+        tables = ()
+    for table in tables:
+        entity = read.entities.entity(table.shown_facet, table.name)
+        rows.append({
+            "facet": table.shown_facet, "value": table.name, "found_in": table.facet, "aliases": list(table.aliases),
+            "hidden": table.hidden, "stories": sum(m.stories for m in entity.members) if entity else 0,
+        })  # fmt: skip
+    return {"file": str(entities_file(snap.index_dir)), "corrections": rows, "problem": read.entities.problem}
+
+
 def correct(ix: Any, facet: str, value: str, action: str, argument: str = "") -> tuple[str, str]:
     """One correction from an entity page, written to entities.toml; (facet, name) the entity is shown as now."""
     if facet not in CORRECTED:

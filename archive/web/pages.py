@@ -32,6 +32,7 @@ from archive.search import (
     TYPES,
     SearchRequest,
     correct,
+    corrected,
     count_since,
     entity,
     get_article,
@@ -122,6 +123,12 @@ def original(article_id: str) -> Any:
     path, stream = found
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return send_file(stream, mimetype=mimetype, as_attachment=True, download_name=printable(path.name), max_age=0)
+
+
+@bp.get("/entities")
+def corrections_page() -> Any:
+    """Every correction in entities.toml, hidden entities among them, each linked to its page."""
+    return render_template("corrections.html", summary=corrected(get_index()))
 
 
 @bp.get("/entities/<facet>/<path:value>")
