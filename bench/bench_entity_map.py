@@ -2,7 +2,7 @@
 
 Run: /work/main/.venv/bin/python bench/bench_entity_map.py [--articles 20000] [--keep DIR]
 
-It writes a synthetic archive in the archive's own JSON Lines shape (entities given, so no NER runs):
+It writes a synthetic archive of distinct texts in the archive's own JSON Lines shape (entities given, so no NER runs):
 each article names 3 people, 2 organisations and 2 places from pools of surnames, full names,
 spelling variants and abbreviations with their expansions (about one distinct name per 4 articles,
 as news has), and defines an abbreviation in one article of 20. It indexes them with the CLI, then
@@ -33,6 +33,8 @@ from archive.search.counts import top_values
 from archive.store import open_index, snapshot
 
 FIRST = ["John", "Maria", "Ahmed", "Li", "Olga", "Pierre", "Ana", "Kofi", "Yuki", "Ravi", "Sara", "Tomas"]
+SYLLABLES = ("tra", "mel", "kor", "vin", "sol", "der", "pal", "gus")
+WORDS = [f"{a}{b}" for a in SYLLABLES for b in ("an", "ek", "ot", "is", "um")]
 LAST = ["Smith", "Garcia", "Khan", "Wang", "Petrova", "Dubois", "Silva", "Mensah", "Tanaka", "Patel", "Novak"]
 
 
@@ -48,9 +50,10 @@ def records(count: int, rng: random.Random) -> list[dict]:
     for n in range(count):
         k = rng.randrange(len(orgs))
         org_names = [rng.choice((orgs[k], shorts[k])), rng.choice(orgs)]
-        body = f"Officials of the {orgs[k]} ({shorts[k]}) met." if n % 20 == 0 else "Officials met on Monday."
+        body = f"Officials of the {orgs[k]} ({shorts[k]}) met. " if n % 20 == 0 else ""
+        body += " ".join(rng.choice(WORDS) for _ in range(80)) + "."  # distinct texts: no story has versions
         out.append({
-            "id": f"b{n}", "headline": f"Story {n}", "body": body + " The talks went on into the evening." * 3,
+            "id": f"b{n}", "headline": f"Story {n}", "body": body,
             "published": f"20{10 + n % 14:02d}-{1 + n % 12:02d}-{1 + n % 28:02d}",
             "entities": {"people": rng.sample(people, 3), "organizations": org_names,
                          "places": rng.sample(places, 2)},

@@ -91,6 +91,12 @@ def test_a_surname_stays_apart_once_another_full_name_ends_with_it():
     definitions = {"IRA": {"Irish Republican Army": 2, "Individual Retirement Account": 2}}
     orgs = {"org": {"IRA": 4, "Irish Republican Army": 2, "Individual Retirement Account": 2}}
     assert EntityMap(orgs, definitions, ()).shown("org", "IRA") == ("org", "IRA")
+    # An expansion's other spellings join it (one letter apart in a long word), other names like it do not.
+    definitions = {"CBA": {"Commonwealth Bank of Australia": 1}}
+    banks = {"CBA": 5, "Commonwealth Bank of Australia": 1, "Commonwealth Bank of Austrailia": 1,
+             "Commerce Bank of Australia": 1, "Commonwealth Bank of Austria": 1}  # fmt: skip
+    joined = EntityMap({"org": banks}, definitions, ())
+    assert [n for n in banks if joined.shown("org", n) == ("org", "CBA")] == list(banks)[:3]
     # The user's two tables are never joined by the archive: that is how a wrong join is undone.
     apart = (Correction("person", "Reagan"), Correction("person", "Ronald Reagan"))
     assert EntityMap({"person": {"Reagan": 3, "Ronald Reagan": 5}}, {}, apart).shown("person", "Reagan") == (

@@ -57,8 +57,31 @@ def key(name: str) -> str:
 
 
 def signature(name: str) -> tuple[str, ...]:
-    """An expansion's long words by their first letters, so its spellings meet (Organisation ~ Organization)."""
-    return tuple(word[:SIGNATURE_CHARS] for word in key(name).split() if len(word) > 3)
+    """A name's words by their first letters: where its other spellings are looked for (Organisation ~ Organization)."""
+    return tuple(word[:SIGNATURE_CHARS] for word in key(name).split())
+
+
+def spelled_alike(a: str, b: str) -> bool:
+    """The same words but for one letter in a long word or two (organisation, organization, organiaation);
+    digits must agree (Group 7 is not Group 8)."""
+    words_a, words_b = key(a).split(), key(b).split()
+    if len(words_a) != len(words_b):
+        return False
+    differ = [(x, y) for x, y in zip(words_a, words_b, strict=True) if x != y]
+    return len(differ) <= 2 and all(
+        len(x) >= 5 and [c for c in x if c.isdigit()] == [c for c in y if c.isdigit()] and _one_edit(x, y)
+        for x, y in differ
+    )
+
+
+def _one_edit(x: str, y: str) -> bool:
+    """Whether one letter changed, added or dropped turns x into y."""
+    if abs(len(x) - len(y)) > 1:
+        return False
+    start = 0
+    while start < min(len(x), len(y)) and x[start] == y[start]:
+        start += 1
+    return x[start + 1 :] == y[start + 1 :] or x[start + 1 :] == y[start:] or x[start:] == y[start + 1 :]
 
 
 @dataclass
@@ -160,22 +183,20 @@ class EntityMap:
 
     def _abbreviations(self, facet: str, names: dict[str, int], definitions: dict[str, dict[str, int]]) -> None:
         """Each short form with the expansion most of its definitions give, and that expansion's other
-        spellings (Organisation/Organization: the same first letters of each long word) where no text defines them."""
+        spellings (Organisation/Organization, a typo: one letter apart in a word) where no text defines them."""
         by_signature: dict[tuple[str, ...], list[str]] = defaultdict(list)
         for name in names:
             by_signature[signature(name)].append(name)
         for short, longs in definitions.items():
             if short not in names:
                 continue
-            clusters: dict[tuple[str, ...], int] = defaultdict(int)
-            for long, count in longs.items():
-                clusters[signature(long)] += count
-            best, defined = max(clusters.items(), key=lambda kv: kv[1])
-            if defined * 2 <= sum(longs.values()) or len(best) < 2:
+            best = max(longs, key=lambda long: (longs[long], long))
+            defined = sum(count for long, count in longs.items() if spelled_alike(long, best))
+            if defined * 2 <= sum(longs.values()):
                 continue  # the archive spells it out in several ways: ambiguous
             why = f"abbreviation (defined in {defined} article{'' if defined == 1 else 's'})"
-            for long in by_signature.get(best, ()):
-                if long != short:
+            for long in by_signature.get(signature(best), ()):
+                if long != short and spelled_alike(long, best):
                     self._join((facet, short), (facet, long), why)
 
     def _surnames(self, names: dict[str, int]) -> None:
