@@ -44,7 +44,6 @@ from archive.store import ColumnView, Snapshot, snapshot
 from archive.store.schema import ALIAS_SEPARATOR
 
 TOKEN = re.compile(r"[^\W_]+")
-SIGNATURE_CHARS = 4  # an expansion's words compared by their first letters: Organisation ~ Organization
 ENTITY_KEYS = {"person": "people", "org": "organizations", "place": "places"}
 
 Node = tuple[str, str]  # (facet the name was found in, the name)
@@ -57,8 +56,9 @@ def key(name: str) -> str:
 
 
 def signature(name: str) -> tuple[str, ...]:
-    """A name's words by their first letters: where its other spellings are looked for (Organisation ~ Organization)."""
-    return tuple(word[:SIGNATURE_CHARS] for word in key(name).split())
+    """A name's words by their first and last letters and digits: where its other spellings are looked for
+    (organisation ~ organization), so an archive's names are compared with a few, not all."""
+    return tuple(word[0] + word[-1] + "".join(c for c in word if c.isdigit()) for word in key(name).split())
 
 
 def spelled_alike(a: str, b: str) -> bool:
