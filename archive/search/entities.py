@@ -55,6 +55,7 @@ def key(name: str) -> str:
     return " ".join(fold(token) for token in TOKEN.findall(name))
 
 
+@lru_cache(maxsize=1 << 20)
 def signature(name: str) -> tuple[str, ...]:
     """A name's words by their first and last letters and digits: where its other spellings are looked for
     (organisation ~ organization), so an archive's names are compared with a few, not all."""
