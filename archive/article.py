@@ -65,6 +65,9 @@ class Article:
     # E-mail: the message an attachment came with, and the attachments read from a message (article ids).
     attachment_of: str | None = None
     attachments: tuple[str, ...] = ()
+    # What the id is made of: the source with its path relative to the folder it was indexed from
+    # (archive.ingest.identity), so moving that folder keeps every id; None: the source as it is.
+    id_source: str | None = None
     # Abbreviations the text defines, as (short, long): "the Organization of Petroleum Exporting Countries
     # (OPEC)" gives ("OPEC", "Organization of Petroleum Exporting Countries"); the archive joins them everywhere.
     aliases: tuple[tuple[str, str], ...] = ()
@@ -72,7 +75,7 @@ class Article:
     @property
     def id(self) -> str:
         """A short stable id derived from the source, so re-indexing updates in place."""
-        return article_id(self.source)
+        return article_id(self.id_source or self.source)
 
     def page_at(self, offset: int) -> int | None:
         """The page (from 1) that the body's character `offset` is on, or None for text without pages."""

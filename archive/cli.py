@@ -74,15 +74,19 @@ def main() -> None:
 def extract(paths: tuple[Path, ...], as_json: bool, index_dir: Path | None) -> None:
     """Parse and enrich articles from PATHS and print them, without indexing.
 
-    Topics come from the same terms `index` would use: <index>/topics.toml over the bundled ones.
+    Topics come from the same terms `index` would use: <index>/topics.toml over the bundled ones, and ids
+    those `archive index PATHS` would give (relative to the folders named).
     """
     from archive.ingest.enrich.pipeline import Enricher
+    from archive.ingest.identity import relink, with_stable_id
     from archive.ingest.readers.formats import Found, iter_files, read_file
+    from archive.names import resolved, stored_name
 
     settings = Settings.from_env(index_dir=index_dir)
     enricher = Enricher(settings.spacy_model, settings.topics_file)
     failed = False
     found = Found()
+    roots = [stored_name(resolved(path)) for path in paths if path.exists()]
 
     def tell(error: ArchiveError) -> None:
         nonlocal failed
@@ -96,7 +100,8 @@ def extract(paths: tuple[Path, ...], as_json: bool, index_dir: Path | None) -> N
         result = read_file(path, max_bytes=settings.max_file_bytes)
         for error in result.errors:
             tell(error)
-        for article in enricher.enrich(result.articles):
+        articles = relink(result.articles, [with_stable_id(a, roots) for a in result.articles])
+        for article in enricher.enrich(articles):
             data = article.to_dict()
             if as_json:
                 click.echo(json.dumps(data, ensure_ascii=False))
@@ -421,15 +426,20 @@ def show_command(article_id: str, as_json: bool, index_dir: Path | None) -> None
     from archive.errors import BadParameter
     from archive.search import get_article, versions
     from archive.store import open_index
+    from archive.store.annotations import Annotations
     from archive.store.damage import index_errors
 
     settings = Settings.from_env(index_dir=index_dir)
+    kept = Annotations(settings.index_dir)
     with index_errors(settings.index_dir, writing=False):
         ix = open_index(settings.index_dir)
         article = get_article(ix, article_id)
+        if article is None and (moved := kept.redirect(article_id)):  # an id the article had before
+            article_id, article = moved, get_article(ix, moved)
         if article is None:
             raise BadParameter(f"no article with id {article_id}", subject="ID")
         others = versions(ix, article_id)
+    marks = kept.of(article_id)
     if as_json:
         click.echo(json.dumps(article, ensure_ascii=False))
         return
@@ -456,6 +466,12 @@ def show_command(article_id: str, as_json: bool, index_dir: Path | None) -> None
     if others:
         lines.append(f"other versions ({len(others)}):")
         lines += [f"  {(v['published'] or 'undated')[:10]}  {v['headline']}  {v['id']}" for v in others]
+    if marks["starred"] or marks["tags"]:
+        lines.append("starred" * marks["starred"] + ("; " if marks["starred"] and marks["tags"] else "")
+                     + (f"tags: {', '.join(marks['tags'])}" if marks["tags"] else ""))  # fmt: skip
+    if marks["collections"]:
+        lines.append(f"collections: {', '.join(c['name'] for c in marks['collections'])}")
+    lines += [f"note {n['created'][:16].replace('T', ' ')}: {n['text']}" for n in marks["notes"]]
     click.echo("\n".join(printable(line) if "\n" not in line else line for line in lines))
 
 
@@ -485,7 +501,7 @@ def watchlist_command(file: Path, fmt: str, output: Path | None, index_dir: Path
     with index_errors(settings.index_dir, writing=False):
         rows = watchlist(open_index(settings.index_dir), names)
     if fmt == "csv":
-        lines = list(csv_rows(rows, "/search"))
+        lines = list(csv_rows(rows, settings.archive_url.rstrip("/") + "/search", bom=output is not None))
     elif fmt == "json":
         lines = [json.dumps(row, ensure_ascii=False) + "\n" for row in rows]
     else:
@@ -504,6 +520,12 @@ def watchlist_command(file: Path, fmt: str, output: Path | None, index_dir: Path
 @search_options
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("--versions", is_flag=True, help="Every version and exact copy of each story, not one per story.")
+@click.option("--full-text", is_flag=True, help="CSV: a `text` column with each whole story, not its `lead`.")
+@click.option(
+    "--link-base",
+    default=None,
+    help="CSV: the archive's address for the `archive_link` column [default: $ARCHIVE_URL or http://127.0.0.1:5000].",
+)
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File (default: stdout)."
 )
@@ -513,6 +535,8 @@ def export_command(
     query: str,
     fmt: str,
     versions: bool,
+    full_text: bool,
+    link_base: str | None,
     output: Path | None,
     index_dir: Path | None,
     sort: str,
@@ -521,7 +545,8 @@ def export_command(
     **filters: Any,
 ) -> None:
     """Write every story matching the search: JSON Lines in the `extract --json` shape (what `index` reads
-    back without NER), or CSV. With no query or filters, the whole archive: a backup or a move."""
+    back without NER), or CSV (with a byte-order mark when written to a file, for Excel). With no query or
+    filters, the whole archive: a backup or a move."""
     from archive.search.export import articles, csv_lines, rows
     from archive.store import open_index
     from archive.store.damage import index_errors
@@ -532,7 +557,9 @@ def export_command(
     with index_errors(settings.index_dir, writing=False):
         ix = open_index(settings.index_dir)
         if fmt == "csv":
-            lines = csv_lines(rows(ix, request))
+            base = (link_base or settings.archive_url).rstrip("/")
+            records = rows(ix, request, lambda article_id: f"{base}/articles/{article_id}", full_text=full_text)
+            lines = csv_lines(records, full_text=full_text, bom=output is not None)
         else:
             lines = (json.dumps(a, ensure_ascii=False) + "\n" for a in articles(ix, request, every_version=versions))
         with click.open_file(str(output) if output else "-", "w", encoding="utf-8") as out:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 DEFAULT_MAX_FILE_MB = 50
 DEFAULT_NAME = "News archive"
+DEFAULT_ARCHIVE_URL = "http://127.0.0.1:5000"  # where `archive serve` answers by default
 DEFAULT_COMMIT_ARTICLES = 4096  # one Whoosh segment per this many articles at most: memory follows it
+ANNOTATIONS_FILE = "annotations.sqlite"  # readers' tags, stars, notes and collections (archive.store.annotations)
 ENTITIES_FILE = "entities.toml"
 
 
@@ -25,6 +27,11 @@ def bundled(*parts: str) -> Path:
     return Path(str(files("archive").joinpath(*parts)))
 
 
+def annotations_path(index_dir: Path) -> Path:
+    """Where an index folder keeps what readers add to its stories (the web app has no `Settings`)."""
+    return Path(index_dir) / ANNOTATIONS_FILE
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the index and the files beside it live, and how ingest behaves."""
@@ -34,12 +41,14 @@ class Settings:
     max_file_bytes: int
     workers: int = 0  # processes that enrich beside the index writer (NER on the second core)
     commit_articles: int = DEFAULT_COMMIT_ARTICLES
+    archive_url: str = DEFAULT_ARCHIVE_URL  # links to the archive's pages made outside a request (CLI exports)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from `ARCHIVE_INDEX`, `ARCHIVE_SPACY_MODEL`, `ARCHIVE_MAX_FILE_MB`, `ARCHIVE_WORKERS`
         (default: one enrichment process beside the writer when the machine has two cores),
-        `ARCHIVE_COMMIT_ARTICLES` (articles per commit at most), then overrides."""
+        `ARCHIVE_COMMIT_ARTICLES` (articles per commit at most), `ARCHIVE_URL` (the server's address, for links
+        made outside it), then overrides."""
         env = os.environ
         values: dict[str, object] = {
             "index_dir": Path(env.get("ARCHIVE_INDEX") or "index"),
@@ -47,6 +56,7 @@ class Settings:
             "max_file_bytes": int(float(env.get("ARCHIVE_MAX_FILE_MB") or DEFAULT_MAX_FILE_MB) * 1024 * 1024),
             "workers": int(env.get("ARCHIVE_WORKERS") or (1 if (os.cpu_count() or 1) >= 2 else 0)),
             "commit_articles": max(1, int(env.get("ARCHIVE_COMMIT_ARTICLES") or DEFAULT_COMMIT_ARTICLES)),
+            "archive_url": env.get("ARCHIVE_URL") or DEFAULT_ARCHIVE_URL,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["index_dir"] = Path(values["index_dir"])  # type: ignore[arg-type]
@@ -67,6 +77,11 @@ class Settings:
     def bands_file(self) -> Path:
         """The LSH buckets that grouping finds versions of a story by."""
         return self.index_dir / "bands.sqlite"
+
+    @property
+    def annotations_file(self) -> Path:
+        """Tags, stars, notes, collections and the old-id redirects (archive.store.annotations)."""
+        return annotations_path(self.index_dir)
 
     @property
     def saved_searches_file(self) -> Path:

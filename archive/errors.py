@@ -128,3 +128,9 @@ class IndexDamaged(ArchiveError):
     """the index is damaged; `archive check` says what is wrong, `archive rebuild` makes it whole again"""
 
     status = 500
+
+
+class NotFound(ArchiveError):
+    """no such thing in this archive"""
+
+    status = 404

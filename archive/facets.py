@@ -23,6 +23,10 @@ def _identity(value: str) -> str:
     return value
 
 
+def _none(article: Article) -> tuple[str, ...]:
+    return ()
+
+
 @dataclass(frozen=True)
 class Facet:
     """One facet: what it is called, where its values come from, and how users type them."""
@@ -40,6 +44,9 @@ class Facet:
     newest_first: bool = False  # values sort by themselves, newest first (years), not by count
     check: Callable[[str], bool] | None = None  # a typed value this refuses is a bad parameter
     check_message: str = ""
+    # Kept in the annotations database (archive.store.annotations), not in the index: readers' tags,
+    # stars and collections change with a click and outlive re-indexing; `values` gives nothing.
+    annotation: bool = False
 
 
 def country_code(typed: str) -> str:
@@ -115,10 +122,23 @@ REGISTRY: tuple[Facet, ...] = (
         "year", "Years", "Year", published_year, "publication year, four digits",
         entity_pages=False, newest_first=True, check=YEAR.fullmatch, check_message="must be a four-digit year",
     ),
+    Facet("tag", "Tags", "Tag", _none, "a tag given to stories in the archive", entity_pages=False, annotation=True),
+    Facet(
+        "star", "Starred", "Starred", _none, "`starred`: the stories given a star",
+        entity_pages=False, annotation=True, normalise=str.lower, check=lambda v: v.lower() == "starred",
+        check_message="must be starred",
+    ),
+    Facet(
+        "collection", "Collections", "Collection", _none, "a collection (case file) by its name",
+        entity_pages=False, annotation=True,
+    ),
 )  # fmt: skip
 
 BY_NAME: dict[str, Facet] = {facet.name: facet for facet in REGISTRY}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
+INDEXED: tuple[Facet, ...] = tuple(f for f in REGISTRY if not f.annotation)  # a field and columns in the index
+INDEXED_NAMES: tuple[str, ...] = tuple(f.name for f in INDEXED)
+ANNOTATION_NAMES: tuple[str, ...] = tuple(f.name for f in REGISTRY if f.annotation)
 ENTITY_PAGES: tuple[str, ...] = tuple(f.name for f in REGISTRY if f.entity_pages)
 COMPANY: tuple[str, ...] = tuple(f.name for f in REGISTRY if f.company)
 ENTITY_KEYS: dict[str, str] = {f.name: f.entity_key for f in REGISTRY if f.entity_key}

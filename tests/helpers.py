@@ -26,6 +26,9 @@ from warcio.warcwriter import WARCWriter
 from werkzeug.serving import make_server
 
 from archive.cli import main
+from archive.ingest.identity import with_stable_id
+from archive.ingest.readers.formats import read_file
+from archive.names import stored_name
 from archive.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,6 +122,12 @@ def warc_bytes(records: list[tuple[str, str, bytes, str, str]], *, compress: boo
         record.rec_headers.replace_header("WARC-Date", CAPTURED)
         writer.write_record(record)
     return buffer.getvalue()
+
+
+def indexed_ids(path: Path, root: Path | None = None) -> list[str]:
+    """The ids `archive index ROOT` gives the articles of `path` (ROOT: the file itself by default)."""
+    roots = [stored_name((root or path).resolve())]
+    return [with_stable_id(a, roots).id for a in read_file(path, max_bytes=50 * 2**20).articles]
 
 
 def csrf_token(client, page: str = "/search") -> str:

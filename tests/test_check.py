@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive.cli import main
+from archive.store.annotations import Annotations
 from archive.store.check import check_index
 from tests.helpers import SEED
 
@@ -74,6 +75,7 @@ def test_a_sound_index_checks_clean(two_segments: tuple[Path, Path]):
 )
 def test_damage_is_named_checked_and_rebuilt(two_segments: tuple[Path, Path], damage, recovered: int):
     folder, index_dir = two_segments
+    Annotations(index_dir).add_tag("a story's id", "kept")
     damage(index_dir)
     problems = check_index(index_dir)
     assert problems, "check found nothing"
@@ -95,6 +97,7 @@ def test_damage_is_named_checked_and_rebuilt(two_segments: tuple[Path, Path], da
     assert list(backup.glob("MAIN_*")), "the damaged index is kept"
     assert check_index(index_dir) == []
     assert f"{recovered} stories" in cli("search", "--index", str(index_dir)).output
+    assert Annotations(index_dir).of("a story's id")["tags"] == ["kept"]  # readers' marks are not in the index
 
     again = cli("index", "--index", str(index_dir), str(folder))  # the way back for what was lost
     assert again.exit_code == 0 and f"{11 - recovered} indexed" in again.output, again.output

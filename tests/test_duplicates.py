@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,13 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from archive.cli import main
-from archive.ingest.grouping import article_fingerprint, similarity
-from archive.ingest.readers.formats import read_file
+from archive.ingest.grouping import BandTable, article_fingerprint, similarity
 from archive.ingest.readers.wire import parse_wire_text
 from archive.search import SearchRequest, get_article, search, similar, versions
 from archive.store import open_index
 from archive.web import create_app
-from tests.helpers import SEED
+from tests.helpers import SEED, indexed_ids
 
 SEED_ARTICLE = parse_wire_text(SEED.read_text(encoding="utf-8"), str(SEED))
 HEADLINE, BODY = SEED_ARTICLE.headline, SEED_ARTICLE.body
@@ -25,8 +25,8 @@ PARAGRAPHS = BODY.split("\n\n")
 
 def write_jsonl(path: Path, **record: str) -> str:
     path.write_text(json.dumps(record) + "\n")
-    (article,) = read_file(path, max_bytes=1 << 20).articles
-    return article.id
+    (article_id,) = indexed_ids(path, path.parent)
+    return article_id
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +118,16 @@ def test_similarity_needs_shared_text_and_nearby_dates():
     assert similarity(article_fingerprint(dated), article_fingerprint(weeks_later)) == 0
     other = replace(SEED_ARTICLE, body="Coffee prices rose in Brazil on Monday after frost hit the crop.")
     assert similarity(original, article_fingerprint(other)) == 0
+
+
+def test_band_candidates_keep_to_nearby_days_and_an_older_table_gains_days(tmp_path: Path) -> None:
+    path = tmp_path / "bands.sqlite"
+    old = sqlite3.connect(path)  # as archives before days were kept have it
+    old.execute("CREATE TABLE buckets (key INTEGER, id TEXT, PRIMARY KEY (key, id)) WITHOUT ROWID")
+    old.execute("INSERT INTO buckets VALUES (7, 'from-before')")
+    old.commit()
+    old.close()
+    table = BandTable(path)
+    table.add([("two-days-on", [7], 1002), ("three-days-on", [7], 1003), ("undated", [7], None), ("other", [8], 1000)])
+    assert table.ids([7], 1000) == {"from-before", "two-days-on", "undated"}
+    assert table.ids([7]) == {"from-before", "two-days-on", "three-days-on", "undated"}  # an undated article

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+from datetime import date
 
 from archive.search import EXPORT_COLUMNS
 
@@ -25,15 +27,49 @@ def test_jsonl_has_every_match_with_entities(client):
     assert dates == sorted(dates)
 
 
-def test_csv_with_dates_and_a_download_name(client):
+def test_csv_with_dates_a_bom_a_lead_a_link_and_a_download_name(client):
     response = client.get("/api/export?q=cocoa&from=2024-03-01&to=2024-03-31&format=csv")
-    assert response.headers["Content-Disposition"] == 'attachment; filename="archive-export.csv"'
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    today = date.today().isoformat()
+    assert response.headers["Content-Disposition"] == f'attachment; filename="archive-cocoa-{today}.csv"'
+    data = response.get_data()
+    assert data.startswith(codecs.BOM_UTF8)  # Excel on Windows reads UTF-8 only after a byte-order mark
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     total = client.get("/api/search?q=cocoa&from=2024-03-01&to=2024-03-31").get_json()["total"]
     assert len(rows) == total == 2
     assert all("2024-03-01" <= r["published"][:10] <= "2024-03-31" for r in rows)
     assert all(r["headline"] for r in rows)
     assert any("; " in r["places"] for r in rows)  # lists stay in one cell
+    for row in rows:
+        article = client.get(f"/api/articles/{row['id']}").get_json()
+        assert row["lead"] and " ".join(article["body"].split()).startswith(row["lead"])
+        assert row["archive_link"] == f"http://localhost/articles/{row['id']}"
+        assert client.get(row["archive_link"].removeprefix("http://localhost")).status_code == 200
+
+
+def test_the_whole_text_by_option_and_names_from_filters(client):
+    response = client.get("/api/export?q=cocoa&country=GH&country=CI&text=full")
+    name = response.headers["Content-Disposition"].split('"')[1]
+    assert name == f"archive-cocoa-gh-ci-{date.today().isoformat()}.csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).removeprefix("\ufeff"))))
+    assert rows and "lead" not in rows[0]
+    for row in rows:
+        assert row["text"] == client.get(f"/api/articles/{row['id']}").get_json()["body"]
+    refused = client.get("/api/export?q=cocoa&text=all")
+    assert refused.status_code == 400 and refused.get_json()["error"]["message"].startswith("text:")
+    everything = client.get("/api/export?format=jsonl").headers["Content-Disposition"]
+    assert everything == f'attachment; filename="archive-export-{date.today().isoformat()}.jsonl"'
+
+
+def test_a_download_name_is_ascii_whatever_the_search():
+    from archive.search import SearchRequest
+    from archive.search.export import export_name
+
+    request = SearchRequest(q='Erdoğan "Ankara/İzmir" ../../etc', filters={"person": ("Ahmet Davutoğlu",)})
+    assert (
+        export_name(request, "csv", date(2024, 3, 5))
+        == "archive-erdogan-ankara-izmir-etc-ahmet-davutoglu-2024-03-05.csv"
+    )
+    assert export_name(SearchRequest(q="北京"), "csv", date(2024, 3, 5)) == "archive-export-2024-03-05.csv"
 
 
 def test_each_format_names_its_charset_once(client):
@@ -61,6 +97,24 @@ def test_csv_cells_a_spreadsheet_would_run_are_defused():
 
     row = dict.fromkeys(EXPORT_COLUMNS, "")
     row |= {"headline": '=HYPERLINK("http://evil.example","click")', "people": ["@Ann", "Bo"], "place": "Ankara"}
-    parsed = list(csv.DictReader(io.StringIO("".join(csv_lines(iter([row]))))))
+    row |= {"lead": "x" * 40_000}
+    parsed = list(csv.DictReader(io.StringIO("".join(csv_lines(iter([row]), bom=False)))))
     assert parsed[0]["headline"].startswith("'=HYPERLINK")
     assert parsed[0]["people"] == "'@Ann; Bo" and parsed[0]["place"] == "Ankara"
+    assert len(parsed[0]["lead"]) == 32_767 and parsed[0]["lead"].endswith(" […]")  # Excel's cell limit
+
+
+def test_the_cli_writes_a_file_excel_reads_with_links_to_the_archive(corpus_index, tmp_path):
+    from click.testing import CliRunner
+
+    from archive.cli import main
+
+    out = tmp_path / "cocoa.csv"
+    args = ["export", "cocoa", "--format", "csv", "--full-text", "--link-base", "https://archive.lan/", "-o", str(out)]
+    result = CliRunner().invoke(main, [*args, "--index", str(corpus_index)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(codecs.BOM_UTF8)
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows and all(r["archive_link"] == f"https://archive.lan/articles/{r['id']}" and r["text"] for r in rows)
+    piped = CliRunner().invoke(main, ["export", "cocoa", "--format", "csv", "--index", str(corpus_index)])
+    assert piped.stdout.startswith("id,headline,published,authors,lead,")  # no mark in a pipe

@@ -46,6 +46,8 @@ def test_every_documented_path_answers(client):
     article_id = client.get("/api/search?q=Erdogan").get_json()["hits"][0]["id"]
     values = {"article_id": article_id, "facet": "country", "value": "TR"}
     for path, item in doc["paths"].items():
+        if "{collection_id}" in path:
+            continue  # the corpus index has no collections: tests/test_annotations.py makes one and asks these
         url = re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
         response = client.get(url)
         assert response.status_code == 200, url

@@ -131,3 +131,62 @@ def test_a_read_only_folder_is_a_clear_error(archive, tmp_path):
         folder.chmod(0o700)
     assert response.status_code == 500 and "could not write the file" in response.get_data(as_text=True)
     assert list(folder.iterdir()) == []
+
+
+def test_the_feed_lists_what_arrived_after_saving_and_the_pages_say_what_each_search_asks(archive):
+    import feedparser
+
+    folder, index_dir = archive
+    client = create_app({"INDEX_DIR": index_dir}).test_client()
+    token = csrf_token(client)
+    client.post("/saved", data={"q": "cocoa", "country": "GH", "sort": "newest", "name": "Cocoa", "csrf_token": token})
+    entry = json.loads((index_dir / "saved-searches.json").read_text())[0]
+    page = client.get("/saved").get_data(as_text=True)
+    for shown in (
+        "<dt>Words</dt><dd>cocoa</dd>",
+        "<dt>Country</dt><dd>🇬🇭 Ghana</dd>",
+        "<dt>Sorted</dt><dd>newest</dd>",
+    ):
+        assert shown in page
+    assert f'href="/saved/{entry["id"]}/feed.atom"' in page and "Delete “Cocoa”? This cannot be undone." in page
+    feed_url = f"/saved/{entry['id']}/feed.atom"
+    empty = client.get(feed_url)
+    assert empty.status_code == 200 and empty.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    parsed = feedparser.parse(empty.get_data())
+    assert not parsed.bozo and parsed.feed.title.startswith("Cocoa – ") and parsed.entries == []
+    assert 'class="saved-news"' not in client.get("/search?q=wheat").get_data(as_text=True)
+
+    body = "ACCRA (Reuters) - Ghana's cocoa exports grew, the Ghana Cocoa Board said.\x0b"  # XML cannot hold \x0b
+    (folder / "three.txt").write_text(f"Cocoa exports <rise> & more\n\n{body}\n")
+    (folder / "four.txt").write_text("Cocoa in Brazil\n\nBRASILIA (Reuters) - Brazil's cocoa crop is late.\n")
+    index(folder, index_dir)
+    parsed = feedparser.parse(client.get(feed_url).get_data())
+    assert not parsed.bozo, parsed.bozo_exception
+    [item] = parsed.entries  # the Ghana story; the Brazil one does not match the filter; older ones came before
+    assert item.title == "Cocoa exports <rise> & more" and "Ghana's cocoa exports grew" in item.summary
+    assert item.link.startswith("http://localhost/articles/")
+    assert client.get(item.link.removeprefix("http://localhost")).status_code == 200
+    assert parsed.feed.links[0].href == f"http://localhost{feed_url}"
+    news = client.get("/search?q=wheat").get_data(as_text=True)  # any search page says a saved search has news
+    assert 'class="saved-news"' in news and f'href="/saved/{entry["id"]}">Cocoa</a> (1 new)' in news
+    client.get(f"/saved/{entry['id']}")  # opening it: nothing new any more, on either page; the feed keeps its story
+    assert 'class="saved-news"' not in client.get("/search?q=wheat").get_data(as_text=True)
+    assert len(feedparser.parse(client.get(feed_url).get_data()).entries) == 1
+    assert client.get("/saved/nope/feed.atom").status_code == 404
+
+
+def test_rename_keeps_the_search_and_refuses_an_empty_name(archive):
+    _, index_dir = archive
+    client = create_app({"INDEX_DIR": index_dir}).test_client()
+    token = csrf_token(client)
+    client.post("/saved", data={"q": "wheat", "csrf_token": token})
+    entry = json.loads((index_dir / "saved-searches.json").read_text())[0]
+    renamed = client.post(f"/saved/{entry['id']}/rename", data={"name": "  Harvest  ", "csrf_token": token})
+    assert renamed.status_code == 303
+    after = json.loads((index_dir / "saved-searches.json").read_text())[0]
+    assert after == {**entry, "name": "Harvest"}
+    empty = client.post(f"/saved/{entry['id']}/rename", data={"name": " ", "csrf_token": token})
+    assert empty.status_code == 400 and "name: " in empty.get_data(as_text=True)
+    assert client.post("/saved/nope/rename", data={"name": "x", "csrf_token": token}).status_code == 404
+    assert client.post(f"/saved/{entry['id']}/rename", data={"name": "no token"}).status_code == 403
+    assert json.loads((index_dir / "saved-searches.json").read_text())[0]["name"] == "Harvest"

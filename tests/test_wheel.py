@@ -28,7 +28,8 @@ def test_a_wheel_installed_in_a_fresh_virtualenv_indexes_and_serves(tmp_path: Pa
     wheel = next((tmp_path / "dist").glob("news_archive-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("archive/web/templates/search.html", "archive/web/templates/sources.html",
-                 "archive/web/static/style.css", "archive/web/static/sources.js", "archive/data/topics.toml",
+                 "archive/web/static/style.css", "archive/web/static/sources.js", "archive/web/static/cite.js",
+                 "archive/web/templates/_citation.html", "archive/data/topics.toml",
                  "archive/ner_model/meta.json"):  # fmt: skip
         assert name in names, name
     assert not any(n.startswith(("templates/", "static/", "tests/")) for n in names)

@@ -31,6 +31,7 @@ SHINGLE_WORDS = 5
 SHORT_BODY_WORDS = 60  # shorter bodies (earnings tables, dividend notices) are formulas: the headline joins them
 BANDS, BAND_ROWS = 42, 3  # LSH: a pair with 30% shingles in common becomes a candidate 2 times in 3, at 50% always
 WINDOW = timedelta(hours=48)  # versions of a story are filed within hours, re-issues within a day or two
+NEAR_DAYS = 2  # calendar days either side that can hold an article within WINDOW
 SAME_DAY = timedelta(hours=12)  # beyond this, formula stories re-issued daily (~24 h apart) look like updates
 MIN_JACCARD = 0.5
 MIN_CONTAINMENT = 0.8  # a trimmed or extended version: most of the shorter text is inside the longer one
@@ -109,12 +110,13 @@ def best_match(fp: Fingerprint, candidates: Iterable[tuple[str, Fingerprint]]) -
 
 @dataclass(frozen=True)
 class Placement:
-    """Where an article goes: its group, the original it copies (if it is a copy), and its index keys."""
+    """Where an article goes: its group, the original it copies (if it is a copy), its index keys and day."""
 
     group: str
     copy_of: str | None
     exact: str
     bands: tuple[int, ...]
+    day: int | None
 
 
 def article_fingerprint(article: Article) -> Fingerprint:
@@ -122,29 +124,48 @@ def article_fingerprint(article: Article) -> Fingerprint:
     return fingerprint(article.headline, article.body, parse_published(article.published))
 
 
+def day_number(published: datetime | None) -> int | None:
+    """The calendar day an article was published on, as a number; None when undated."""
+    return published.toordinal() if published is not None else None
+
+
 class BandTable:
-    """LSH buckets: band key -> article ids, in `<index>/bands.sqlite`.
+    """LSH buckets: band key -> article ids and their publication days, in `<index>/bands.sqlite`.
 
     Written before the articles are committed to the index, so a run killed in between leaves
     at worst keys of articles the index does not have, which lookups skip. Keys of removed or
     changed articles stay for the same reason: every candidate is checked against the index.
+    A dated article's candidates are only those published within NEAR_DAYS (or undated): in an
+    archive of many years most articles that share a sentence with it are far away in time, and
+    each candidate costs a read of its stored text.
     """
 
     def __init__(self, path: Path) -> None:
         self.db = sqlite3.connect(path, timeout=120)
         self.db.execute(
-            "CREATE TABLE IF NOT EXISTS buckets (key INTEGER, id TEXT, PRIMARY KEY (key, id)) WITHOUT ROWID"
+            "CREATE TABLE IF NOT EXISTS buckets"
+            " (key INTEGER, id TEXT, day INTEGER, PRIMARY KEY (key, id)) WITHOUT ROWID"
         )
+        if "day" not in {row[1] for row in self.db.execute("PRAGMA table_info(buckets)")}:
+            with self.db:  # a table from before days were kept: its rows stay candidates at any date
+                self.db.execute("ALTER TABLE buckets ADD COLUMN day INTEGER")
 
-    def ids(self, keys: Sequence[int]) -> set[str]:
+    def ids(self, keys: Sequence[int], day: int | None = None) -> set[str]:
+        """The articles in these buckets; with `day`, those published within NEAR_DAYS of it or undated."""
         marks = ",".join("?" * len(keys))
-        return {row[0] for row in self.db.execute(f"SELECT id FROM buckets WHERE key IN ({marks})", list(keys))}
+        sql = f"SELECT id FROM buckets WHERE key IN ({marks})"
+        params: list[int] = list(keys)
+        if day is not None:
+            sql += " AND (day IS NULL OR day BETWEEN ? AND ?)"
+            params += [day - NEAR_DAYS, day + NEAR_DAYS]
+        return {row[0] for row in self.db.execute(sql, params)}
 
-    def add(self, entries: Iterable[tuple[str, Sequence[int]]]) -> None:
-        """Record (article id, its band keys) pairs, in one transaction."""
+    def add(self, entries: Iterable[tuple[str, Sequence[int], int | None]]) -> None:
+        """Record (article id, its band keys, its day) triples, in one transaction."""
         with self.db:
             self.db.executemany(
-                "INSERT OR IGNORE INTO buckets VALUES (?, ?)", ((key, aid) for aid, keys in entries for key in keys)
+                "INSERT OR IGNORE INTO buckets VALUES (?, ?, ?)",
+                ((key, aid, day) for aid, keys, day in entries for key in keys),
             )
 
 
@@ -161,15 +182,16 @@ def assign_stories(searcher: Searcher, table: BandTable, articles: Sequence[Arti
         originals = [o for o in [*exact_seen[fp.exact], *stored] if o[0] != article.id]
         original = next((o for o in originals if close_in_time(o[2], fp.published)), None)
         if original:
-            placements.append(Placement(original[1], original[0], fp.exact, ()))
+            placements.append(Placement(original[1], original[0], fp.exact, (), day_number(fp.published)))
             continue
         earlier = {j for band in bands for j in band_seen[band]}
         candidates = [(placements[j].group, prints[j]) for j in sorted(earlier)]
-        for stored in find_articles(searcher, table.ids(bands) - {article.id}):
+        day = day_number(fp.published)
+        for stored in find_articles(searcher, table.ids(bands, day) - {article.id}):
             other = fingerprint(stored.get("headline", ""), stored.get("body", ""), stored.get("published"))
             candidates.append((stored.get("group") or stored["id"], other))
         group = best_match(fp, candidates) or article.id
-        placements.append(Placement(group, None, fp.exact, tuple(bands)))
+        placements.append(Placement(group, None, fp.exact, tuple(bands), day))
         exact_seen[fp.exact].append((article.id, group, fp.published))
         for band in bands:
             band_seen[band].append(i)

@@ -30,6 +30,7 @@ from archive.config import Settings
 from archive.errors import ArchiveError, UnreadableFile
 from archive.ingest.enrich.worker import WorkerEnricher
 from archive.ingest.grouping import GROUPING_VERSION, BandTable, assign_stories
+from archive.ingest.identity import Identity, migrate
 from archive.ingest.readers.formats import FileResult, Found, iter_files, read_file
 from archive.names import path_of, resolved, stored_name
 from archive.store import (
@@ -140,6 +141,7 @@ class Indexer:
         self._window_opened = 0.0
         self._worker: WorkerEnricher | None = None
         self.settings = settings
+        self.identity = self._identity()
 
     def run(self, paths: Iterable[Path], *, remove_missing: bool = True) -> RunStats:
         """Index every file below `paths`; drop articles of files gone from named folders."""
@@ -160,6 +162,8 @@ class Indexer:
             self._worker = WorkerEnricher(self.settings.spacy_model, self.settings.topics_file)
         try:
             with index_errors(self.index_dir, writing=False, lock_wait=WRITER_WAIT):
+                migrate(self.ix, self.index_dir, self.settings.bands_file)  # ids of an index made before stable ids
+                self.identity = self._identity()  # the sources recorded now: where each id starts
                 for path, size in files.items():
                     if self.progress.stop():
                         self.stats.stopped = True
@@ -169,6 +173,7 @@ class Indexer:
                     self.progress.file_done(path, size, len(result.articles))
                     self._flush(everything=False)
                 self._flush()
+                self.identity.flush()  # stories found at a new place (a moved folder)
                 if missing_under and not self.stats.stopped:
                     self._remove_missing(missing_under)
         finally:
@@ -176,6 +181,9 @@ class Indexer:
                 self._worker.close()
                 self._worker = None
         return self.stats
+
+    def _identity(self) -> Identity:
+        return Identity(self.ix, self.index_dir, hash_of=lambda a: stored_hash(a, self.enrichment_version))
 
     def _files(self, paths: list[Path]) -> dict[Path, int]:
         """Every file to read, resolved, with its size; what the walk could not take gets its line now."""
@@ -217,7 +225,7 @@ class Indexer:
         file = stored_name(result.path)
         known = stored_hashes(snapshot(self.ix).searcher, file)
         seen = set()
-        for article in result.articles:
+        for article in self.identity.settle(result, file, known):
             content_hash = stored_hash(article, self.enrichment_version)
             seen.add(article.id)
             if known.get(article.id) == content_hash:
@@ -329,7 +337,7 @@ class Indexer:
             else:
                 document = article_document(article, p.content_hash, p.file, group=where.group, exact=where.exact)
             documents.append(document)
-        self.bands.add((p.article.id, where.bands) for p, where in zip(pending, placements, strict=True))
+        self.bands.add((p.article.id, where.bands, where.day) for p, where in zip(pending, placements, strict=True))
         with ArchiveWriter(self.ix, self.index_dir, timeout=WRITER_WAIT) as writer:
             write_documents(writer, documents)
         for p in pending:
@@ -354,7 +362,7 @@ class Indexer:
         for file, ids in wanted.items():
             path = path_of(file)
             articles = read_file(path, max_bytes=self.max_bytes).articles if path.exists() else []
-            found = [a for a in articles if a.id in ids]
+            found = self.identity.among(articles, ids)
             promoted += [
                 Pending(article, stored_hash(article, self.enrichment_version), file, True, counted=False)
                 for article in found

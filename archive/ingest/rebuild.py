@@ -19,6 +19,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
 from archive.article import Article
+from archive.config import ANNOTATIONS_FILE
 from archive.errors import IndexMissing
 from archive.ingest.grouping import article_fingerprint
 from archive.store import ArchiveWriter, article_document, open_index
@@ -28,7 +29,7 @@ from archive.store.index import segment_files
 from archive.store.sources import SOURCES_FILE
 
 # Files of an index folder that are not Whoosh's own and come along to a rebuilt index.
-KEPT_FILES = ("topics.toml", "saved-searches.json", "bands.sqlite", SOURCES_FILE)
+KEPT_FILES = ("topics.toml", "saved-searches.json", "bands.sqlite", SOURCES_FILE, ANNOTATIONS_FILE)
 
 
 @dataclass

@@ -12,12 +12,25 @@ dicts; none of them touches Whoosh or the columns directly. The pipeline of one 
 - `spelling`  — "did you mean"
 - `results`   — `search()`: one page of results, assembled from the above
 - `articles`  — one article, its versions, similar stories, entity pages, news since a date
+- `changes`   — what changed between two versions of a story, word by word
+- `citation`  — one article cited: plain, BibTeX, CSL-JSON
 - `entities`  — found names joined into entities across the archive, and the user's corrections
 - `watchlist` — a list of names, each with its stories
 - `export`    — every matching story streamed: flat rows (CSV) or whole articles (JSON Lines)
 """
 
-from archive.search.articles import count_since, entity, get_article, linked, similar, source_file, versions
+from archive.search.articles import (
+    count_since,
+    entity,
+    get_article,
+    linked,
+    new_since,
+    similar,
+    source_file,
+    versions,
+)
+from archive.search.changes import what_changed
+from archive.search.citation import cite
 from archive.search.corrections import CORRECTED, TYPES
 from archive.search.entities import correct, corrected
 from archive.search.export import EXPORT_COLUMNS
@@ -34,6 +47,7 @@ __all__ = [
     "SORTS",
     "TYPES",
     "SearchRequest",
+    "cite",
     "correct",
     "corrected",
     "count_since",
@@ -41,9 +55,11 @@ __all__ = [
     "get_article",
     "linked",
     "marked_body",
+    "new_since",
     "overview",
     "search",
     "similar",
     "source_file",
     "versions",
+    "what_changed",
 ]

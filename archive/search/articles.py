@@ -136,8 +136,24 @@ def entity(ix: Index, facet: str, value: str, *, latest: int = ENTITY_LATEST) ->
 
 def count_since(ix: Index, request: SearchRequest, since: datetime) -> int:
     """How many stories matching the search gained an article indexed after `since` (new for a saved search)."""
+    snap, fresh = _fresh(ix, request, since)
+    return snap.columns.count_stories(fresh)
+
+
+def new_since(ix: Index, request: SearchRequest, since: datetime, *, limit: int) -> list[dict[str, Any]]:
+    """The stories `count_since` counts, newest published first (undated last), at most `limit`: for each,
+    the article (as `get_article` has it, the version that arrived) and when it was indexed."""
+    snap, fresh = _fresh(ix, request, since)
+    stored = snap.searcher.stored_fields
+    return [read_article(stored(d)) for d, _ in by_date(snap, fresh, newest=True, stories=limit)]
+
+
+def _fresh(ix: Index, request: SearchRequest, since: datetime) -> tuple[Snapshot, np.ndarray]:
+    """The documents matching the search indexed after `since`; the search itself runs only when something was
+    (a page that checks every saved search costs a look-up each while nothing arrives)."""
     q = parse_query(ix, request.q)
     snap = snapshot(ix)
     fresh = word_matches(snap, query.DateRange("indexed", since, None, startexcl=True))
-    matched = select(snap, q, request).matched
-    return snap.columns.count_stories(np.logical_and(matched, fresh))
+    if not fresh.any():
+        return snap, fresh
+    return snap, np.logical_and(select(snap, q, request).matched, fresh)

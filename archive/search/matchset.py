@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import pickle
 import time
-from functools import reduce
 from typing import Any
 
 import numpy as np
 from whoosh import query
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.analysis import StemFilter
 from whoosh.formats import Characters
 
 from archive.errors import BadQuery
+from archive.store.postings import read_blocks, spelling_is_exact, term_postings
 
 EMPTY = np.zeros(0, dtype=np.int64)
 NO_WEIGHTS = np.zeros(0, dtype=np.float64)
@@ -68,27 +68,34 @@ class Postings:
         self.reader = reader
         self.deadline = time.monotonic() + WORK_SECONDS
         self._read: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray, list[bytes]]] = {}
+        self._ids: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
         self._expanded: dict[query.Query, list[bytes]] = {}
         self._words = 0
-        self._ambiguous: dict[tuple[str, str, str, bool], bool] = {}
+        self._forms: dict[tuple[str, str, str, bool], list[str] | None] = {}
+        self._exact_spelling: np.ndarray | None = None
 
     def of(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, term weights) of one term."""
-        ids, weights, _ = self._term(fieldname, text)
-        return ids, weights
+        """(document numbers, term weights) of one term: from the posting arrays where its segments have them."""
+        key = self._key(fieldname, text)
+        if key in self._read:
+            return self._read[key][:2]
+        if key not in self._ids:
+            self.check()
+            self._ids[key] = _read_ids(self.reader, *key)
+        return self._ids[key]
 
     def values(self, fieldname: str, text: str | bytes) -> list[bytes]:
         """The term's encoded posting values (positions, characters), in document order."""
-        return self._term(fieldname, text)[2]
-
-    def _term(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
-        if isinstance(text, str):
-            text = self.reader.schema[fieldname].to_bytes(text)
-        key = (fieldname, text)
+        key = self._key(fieldname, text)
         if key not in self._read:
             self.check()
-            self._read[key] = _read(self.reader, fieldname, text)
-        return self._read[key]
+            self._read[key] = _read(self.reader, *key)
+        return self._read[key][2]
+
+    def _key(self, fieldname: str, text: str | bytes) -> tuple[str, bytes]:
+        if isinstance(text, str):
+            text = self.reader.schema[fieldname].to_bytes(text)
+        return fieldname, text
 
     def expand(self, q: query.MultiTerm) -> list[bytes]:
         """The words a wildcard, prefix or fuzzy term stands for in its field, within the budget."""
@@ -107,77 +114,71 @@ class Postings:
             self._expanded[q] = words
         return self._expanded[q]
 
-    def ambiguous(self, fieldname: str, stem: str, form: str, by_length: bool) -> bool:
-        """Whether the archive holds another form of `stem` than `form` that the postings cannot tell apart
-        (one as long, when `by_length`), as the field's `spell_` word list says (all forms when there is none)."""
+    def other_forms(self, fieldname: str, stem: str, form: str, by_length: bool) -> list[str] | None:
+        """The archive's other forms of `stem` than `form` that the postings cannot tell apart from it (as
+        long, when `by_length`), from the field's `spell_` word list; None when the field has none.
+
+        The list's words are already folded, so only the stemmer is asked; a stemmer changes at most a
+        word's last letters, so the forms of a stem share all but its last two."""
         key = (fieldname, stem, form, by_length)
-        if key not in self._ambiguous:
+        if key not in self._forms:
             spell = f"spell_{fieldname}"
             if spell not in self.reader.schema:
-                self._ambiguous[key] = True
-                return True
-            analyzer = self.reader.schema[fieldname].analyzer
-            prefix = form[: min(3, max(1, len(stem) - 1))]
-            found = False
+                self._forms[key] = None
+                return None
+            stemmed = _stemmer(self.reader.schema[fieldname].analyzer)
+            prefix = form[: max(1, min(3, len(stem) - 1), len(stem) - 2)]
+            found = []
             for n, word in enumerate(self.reader.expand_prefix(spell, prefix)):
                 word = word.decode("utf-8") if isinstance(word, bytes) else word
-                if (
-                    word != form
-                    and (not by_length or len(word) == len(form))
-                    and [t.text for t in analyzer(word)] == [stem]
-                ):
-                    found = True
-                    break
+                if word != form and (not by_length or len(word) == len(form)) and stemmed(word) == stem:
+                    found.append(word)
                 if n % 256 == 255:
                     self.check()
-            self._ambiguous[key] = found
-        return self._ambiguous[key]
+            self._forms[key] = found
+        return self._forms[key]
+
+    def spelled(self, fieldname: str, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The documents that hold any of these unstemmed words in a field, and a mask over the archive of
+        the documents where that list is complete (segments the archive wrote: Whoosh's own writer
+        numbers every spelling posting 0)."""
+        spell = f"spell_{fieldname}"
+        docs = union([self.of(spell, word)[0] for word in words], self.reader.doc_count_all())
+        if self._exact_spelling is None:
+            exact = np.zeros(self.reader.doc_count_all(), dtype=np.bool_)
+            for leaf, offset in self.reader.leaf_readers():
+                exact[offset : offset + leaf.doc_count_all()] = spelling_is_exact(leaf)
+            self._exact_spelling = exact
+        return docs, self._exact_spelling
 
     def check(self) -> None:
         if time.monotonic() > self.deadline:
             raise BadQuery(f"took longer than {WORK_SECONDS:g} s; narrow it (fewer wildcards, more words)")
 
 
+def _read_ids(reader: Any, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    for leaf, offset in reader.leaf_readers():
+        leaf_ids, leaf_weights = term_postings(leaf, fieldname, text)
+        if len(leaf_ids):
+            ids.append(leaf_ids.astype(np.int64) + offset)
+            weights.append(leaf_weights.astype(np.float64))
+    if not ids:
+        return EMPTY, NO_WEIGHTS
+    return np.concatenate(ids), np.concatenate(weights)
+
+
 def _read(reader: Any, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
     ids, weights, values = [], [], []
     for leaf, offset in reader.leaf_readers():
-        if (fieldname, text) not in leaf:
-            continue
-        matcher = leaf.postings(fieldname, text)
-        if isinstance(matcher, W3LeafMatcher):
-            while matcher.is_active():
-                if matcher._data is None:  # one block: (delta-coded ids, weights, values), as Whoosh wrote it
-                    matcher._read_data()
-                block_ids, block_weights, block_values = matcher._data
-                ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)) + offset)
-                weights.append(_weights(block_weights, len(block_ids)))
-                values.extend(block_values if isinstance(block_values, tuple | list) else [b""] * len(block_ids))
-                matcher._next_block()
-        else:  # a few postings kept inline with the term
-            triples = _postings(matcher)
-            ids.append(np.array([d for d, _, _ in triples], dtype=np.int64) + offset)
-            weights.append(np.array([w for _, w, _ in triples], dtype=np.float64))
-            values.extend(v for _, _, v in triples)
+        leaf_ids, leaf_weights, leaf_values = read_blocks(leaf, fieldname, text)
+        if len(leaf_ids):
+            ids.append(leaf_ids + offset)
+            weights.append(leaf_weights)
+            values.extend(leaf_values)
     if not ids:
         return EMPTY, NO_WEIGHTS, []
     return np.concatenate(ids), np.concatenate(weights), values
-
-
-def _weights(stored: Any, count: int) -> np.ndarray:
-    """Whoosh minifies a block's weights: None when all are 1, one number when all are equal."""
-    if stored is None:
-        return np.ones(count, dtype=np.float64)
-    if isinstance(stored, float | int):
-        return np.full(count, float(stored))
-    return np.asarray(stored, dtype=np.float64)
-
-
-def _postings(matcher: Any) -> list[tuple[int, float, bytes]]:
-    out = []
-    while matcher.is_active():
-        out.append((matcher.id(), matcher.weight(), matcher.value() or b""))
-        matcher.next()
-    return out
 
 
 def matching(q: query.Query, searcher: Any, size: int, postings: Postings | None = None) -> np.ndarray:
@@ -190,35 +191,66 @@ def matching(q: query.Query, searcher: Any, size: int, postings: Postings | None
     if isinstance(q, query.NullQuery.__class__):
         return EMPTY
     if isinstance(q, query.And):
-        parts = sorted((matching(child, searcher, size, postings) for child in q.subqueries), key=len)
-        return reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), parts) if parts else EMPTY
+        return intersection([matching(child, searcher, size, postings) for child in q.subqueries], size)
     if isinstance(q, query.Or | query.DisjunctionMax):
-        parts = [matching(child, searcher, size, postings) for child in q.subqueries]
-        return np.unique(np.concatenate(parts)) if parts else EMPTY
+        return union([matching(child, searcher, size, postings) for child in q.subqueries], size)
     if isinstance(q, query.AndNot):
         keep, drop = matching(q.a, searcher, size, postings), matching(q.b, searcher, size, postings)
-        return np.setdiff1d(keep, drop, assume_unique=True)
+        return keep[~_mask(drop, size)[keep]]
     if isinstance(q, query.AndMaybe):
         return matching(q.a, searcher, size, postings)
     if isinstance(q, query.Not):
-        everything = np.arange(size, dtype=np.int64)
-        return np.setdiff1d(everything, matching(q.query, searcher, size, postings), assume_unique=True)
+        return np.flatnonzero(~_mask(matching(q.query, searcher, size, postings), size))
     if isinstance(q, TypedPhrase):
-        return typed_phrase_docs(q, searcher, postings)
+        return typed_phrase_docs(q, searcher, postings, size)
     if isinstance(q, query.Phrase) and q.words:
-        return phrase_docs(q, postings)
+        return phrase_docs(q, postings, size)
     if isinstance(q, query.MultiTerm):  # prefixes, wildcards, fuzzy terms: the terms they expand to
-        parts = [postings.of(q.fieldname, word)[0] for word in postings.expand(q)]
-        return np.unique(np.concatenate(parts)) if parts else EMPTY
+        return union([postings.of(q.fieldname, word)[0] for word in postings.expand(q)], size)
     return _whoosh(q, searcher)
 
 
-def phrase_docs(q: query.Phrase, postings: Postings) -> np.ndarray:
+def _mask(docs: np.ndarray, size: int) -> np.ndarray:
+    mask = np.zeros(max(size, int(docs.max()) + 1 if len(docs) else 0), dtype=bool)
+    mask[docs] = True
+    return mask
+
+
+def union(parts: list[np.ndarray], size: int) -> np.ndarray:
+    """The sorted documents in any of these sorted arrays: a mask over the archive (linear, where sorting
+    their concatenation is not) when they are many, numpy's sort when they are few."""
+    parts = [p for p in parts if len(p)]
+    if len(parts) <= 1:
+        return parts[0] if parts else EMPTY
+    joined = np.concatenate(parts)
+    if len(joined) * 16 < size:
+        return np.unique(joined)
+    return np.flatnonzero(_mask(joined, size))
+
+
+def intersection(parts: list[np.ndarray], size: int) -> np.ndarray:
+    """The sorted documents in all of these sorted arrays, smallest first."""
+    if not parts:
+        return EMPTY
+    parts = sorted(parts, key=len)
+    found = parts[0]
+    for other in parts[1:]:
+        if not len(found):
+            break
+        if len(found) * 16 < len(other):  # few against many: a binary search each
+            at = np.searchsorted(other, found)
+            found = found[(at < len(other)) & (other[np.minimum(at, len(other) - 1)] == found)]
+        else:
+            found = found[_mask(other, size)[found]]
+    return found
+
+
+def phrase_docs(q: query.Phrase, postings: Postings, size: int) -> np.ndarray:
     """Documents where the phrase's words stand in order, each within `slop` positions of the one before
     (Whoosh's rule): the documents holding every word found with numpy, positions checked only there."""
     fieldname, words, slop = q.fieldname, q.words, max(1, q.slop)
     found = [postings.of(fieldname, word)[0] for word in words]
-    candidates = reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), sorted(found, key=len))
+    candidates = intersection(found, size)
     if len(words) == 1 or not len(candidates):
         return candidates
     places = [np.searchsorted(ids, candidates) for ids in found]
@@ -238,32 +270,43 @@ def phrase_docs(q: query.Phrase, postings: Postings) -> np.ndarray:
     return np.array(keep, dtype=np.int64)
 
 
-def typed_phrase_docs(q: TypedPhrase, searcher: Any, postings: Postings) -> np.ndarray:
+def typed_phrase_docs(q: TypedPhrase, searcher: Any, postings: Postings, size: int) -> np.ndarray:
     """Documents holding the quoted words as typed, in order (or near each other).
 
     The stems' positions find the candidates; in a field that keeps character offsets (the body) an
     occurrence must also be as long as the typed form (`rates`, not `rate`). Where that cannot tell
-    the forms of a stem apart (`rated` is as long as `rates`; the headline keeps no offsets) and the
-    archive holds another such form (its `spell_` word list says), the stored text is read for the
-    candidates only.
+    the forms of a stem apart (`rated` is as long as `rates`; the headline keeps no offsets), the
+    field's unstemmed word lists (`spell_`) drop the candidates without the typed form, and the
+    stored text is read only for those that hold another such form as well.
     """
     fieldname, words = q.fieldname, q.words
     found = [postings.of(fieldname, word)[0] for word in words]
-    candidates = reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), sorted(found, key=len))
+    candidates = intersection(found, size)
     if not len(candidates):
         return candidates
     reader = postings.reader
     chars = isinstance(reader.schema[fieldname].format, Characters)
-    verify = [e if e and postings.ambiguous(fieldname, w, e, chars) else None
-              for w, e in zip(words, q.exact, strict=True)]  # fmt: skip
+    verify: list[str | None] = [None] * len(words)
+    unsure = np.zeros(len(candidates), dtype=np.bool_)  # candidates whose stored text must be read
+    for i, (word, form) in enumerate(zip(words, q.exact, strict=True)):
+        others = postings.other_forms(fieldname, word, form, chars) if form else []
+        if others is None:  # no word lists: every candidate is read
+            verify[i], unsure[:] = form, True
+        elif others:
+            verify[i] = form
+            holding, exact = postings.spelled(fieldname, [form])
+            keep = ~exact[candidates] | _mask(holding, size)[candidates]
+            candidates, unsure = candidates[keep], unsure[keep]
+            mixed, _ = postings.spelled(fieldname, others)
+            unsure |= ~exact[candidates] | _mask(mixed, size)[candidates]
     places = [np.searchsorted(ids, candidates) for ids in found]
     encoded = [postings.values(fieldname, word) for word in words]
     analyzer = reader.schema[fieldname].analyzer
     keep = []
     for n, docnum in enumerate(candidates.tolist()):
         at = [occurrences(encoded[i][places[i][n]], q.exact[i] if chars else None) for i in range(len(words))]
-        matches = phrase_matches(at, q.near, first=not any(verify))
-        if matches and any(verify):
+        matches = phrase_matches(at, q.near, first=not unsure[n])
+        if matches and unsure[n]:
             text = searcher.stored_fields(docnum).get(fieldname) or ""
             matches = [m for m in matches if _typed_at(m, text, verify, chars, encoded, places, n, analyzer)]
         if matches:
@@ -296,6 +339,15 @@ def _typed_at(
         return True
     forms = {t.pos: t.text for t in analyzer(text, positions=True, no_morph=True)}
     return all(any(forms.get(p) == form for p in match) for form in verify if form)
+
+
+def _stemmer(analyzer: Any) -> Any:
+    """The stemming step of an analyzer, as a function of one folded word (the word itself without one)."""
+    stems = [step for step in getattr(analyzer, "items", ()) if isinstance(step, StemFilter)]
+    if not stems:
+        return lambda word: word
+    stem = stems[0]
+    return lambda word: word if word in stem.ignore else stem.stemfn(word)
 
 
 def _folded(word: str, analyzer: Any) -> str:

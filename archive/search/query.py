@@ -21,6 +21,7 @@ from whoosh.qparser import AndGroup, MultifieldParser
 from archive.errors import BadQuery
 from archive.facets import BY_NAME
 from archive.search import syntax, values
+from archive.search.annotated import annotation_query
 from archive.search.entities import reading
 from archive.search.matchset import TypedPhrase
 from archive.store import TEXT_ANALYZER, snapshot
@@ -190,11 +191,16 @@ class _Builder:
     def facet(self, name: str, leaf: syntax.Leaf) -> query.Query:
         """A facet's `field:value`: the archive's values the typed one names (matching nothing if none)."""
         snap = snapshot(self.ix)
+        facet = BY_NAME[name]
+        if facet.annotation:
+            found, ids = annotation_query(snap, name, leaf.text, values.MAX_VALUES)
+            if not found:
+                self.note(f"“{leaf.typed}”: no {facet.singular.lower()} in the archive is called “{leaf.text}”")
+            return ids
         read = reading(snap)
         found, known = values.resolve(read.columns.terms, name, leaf.text)  # any name of an entity finds it
         shown = dict.fromkeys(read.entities.shown_name(name, value) for value in found)
         found = [value for value in shown if value is not None]  # each entity once, by the name it is shown as
-        facet = BY_NAME[name]
         if len(found) > values.MAX_VALUES:
             raise BadQuery(f"“{leaf.typed}” stands for more than {values.MAX_VALUES:,} {facet.title.lower()}; "
                            "give more of the name")  # fmt: skip

@@ -12,7 +12,7 @@ from whoosh.index import Index
 
 from archive.article import page_at
 from archive.facets import REGISTRY
-from archive.search.counts import histogram, top_values
+from archive.search.counts import date_span, facet_counts, histogram
 from archive.search.entities import view
 from archive.search.highlight import snippets
 from archive.search.query import read_query
@@ -22,6 +22,7 @@ from archive.search.selection import select
 from archive.search.spelling import suggest
 from archive.search.stored import read_article
 from archive.store import snapshot
+from archive.store.annotations import Annotations
 
 HIT_KEYS = (
     "id", "headline", "headline_derived", "published", "authors", "byline", "dateline", "countries", "topics",
@@ -31,7 +32,8 @@ HIT_KEYS = (
 
 def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
     """Hits for one page, the total, facet counts, a date histogram, a spelling suggestion, the operator
-    reading of lowercase `or`/`not` (`operators`) and what the search box changed to read the query (`notices`).
+    reading of lowercase `or`/`not` (`operators`), what the search box changed to read the query (`notices`)
+    and the first and last day the whole archive covers (`span`).
 
     Each facet's counts leave out that facet's own selection, so ticking Turkey still shows how
     many stories Russia would add; the hits and the histogram obey every filter.
@@ -58,9 +60,12 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
         hit["score"] = round(score, 4) if score is not None else None  # date orders have no scores
         hit["versions"] = columns.other_versions(docnum)
         hits.append(hit)
+    kept = Annotations(snap.index_dir).of_many(hit["id"] for hit in hits)
+    for hit in hits:  # the reader's own marks, shown with each hit
+        hit["tags"], hit["starred"] = kept[hit["id"]]["tags"], kept[hit["id"]]["starred"]
     facets = {
-        facet.name: top_values(
-            columns, facet, chosen.for_facet(facet.name), None if facet.name in request.expand else FACET_LIMIT
+        facet.name: facet_counts(
+            snap, facet, chosen.for_facet(facet.name), None if facet.name in request.expand else FACET_LIMIT
         )
         for facet in REGISTRY
     }
@@ -76,6 +81,7 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
         "hits": hits,
         "facets": facets,
         "histogram": histogram(columns, chosen.matched),
+        "span": date_span(columns),
         "suggestion": suggest(ix, snap.reader, request.q),
         "operators": reading.operator_reading,
         "notices": reading.notices,

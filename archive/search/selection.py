@@ -12,6 +12,8 @@ import numpy as np
 from whoosh import query
 
 from archive.errors import BadQuery
+from archive.facets import BY_NAME
+from archive.search.annotated import annotation_mask
 from archive.search.entities import view
 from archive.search.matchset import Postings, matching
 from archive.search.query import QUERY_ERRORS, matches_everything
@@ -56,16 +58,21 @@ def word_matches(snap: Snapshot, q: query.Query, postings: Postings | None = Non
     return mask
 
 
+def facet_mask(snap: Snapshot, facet: str, values: tuple[str, ...]) -> np.ndarray:
+    """Documents having any of these values of a facet: from the columns, or the annotations for tags and the like."""
+    if BY_NAME[facet].annotation:
+        return annotation_mask(snap, facet, values)
+    columns = view(snap)  # entities: any of an entity's names selects all its stories
+    return columns.with_values(facet, columns.terms.lookup(facet, values))
+
+
 def select(snap: Snapshot, q: query.Query, request: SearchRequest) -> Selection:
-    columns = view(snap)  # filters see entities: any of an entity's names selects its stories
+    columns = snap.columns
     postings = Postings(snap.reader)
     base = columns.eligible & word_matches(snap, q, postings)
     if request.date_from or request.date_to:
         base &= columns.dated(*day_bounds(request.date_from, request.date_to))
-    passing = {
-        facet: columns.with_values(facet, columns.terms.lookup(facet, values))
-        for facet, values in request.filters.items()
-    }
+    passing = {facet: facet_mask(snap, facet, values) for facet, values in request.filters.items()}
     matched = base.copy()
     for mask in passing.values():
         matched &= mask

@@ -83,8 +83,9 @@ def watchlist(ix: Index, names: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def csv_rows(rows: list[dict[str, Any]], search_url: str) -> Iterator[str]:
-    """The rows as CSV lines: one a name, its entities as `facet:value; …`, its search as a link from `search_url`."""
+def csv_rows(rows: list[dict[str, Any]], search_url: str, *, bom: bool = True) -> Iterator[str]:
+    """The rows as CSV lines: one a name, its entities as `facet:value; …`, its search as a link from `search_url`;
+    after a byte-order mark (`bom`, for spreadsheets) as the archive's other CSV exports."""
     flat = []
     for row in rows:
         latest = row["latest"] or {}
@@ -94,4 +95,4 @@ def csv_rows(rows: list[dict[str, Any]], search_url: str) -> Iterator[str]:
             "entities": [f"{e['facet']}:{e['value']}" for e in row["entities"]],
             "search": search_url + "?q=" + quote(row["q"]),
         })  # fmt: skip
-    return csv_lines(flat, COLUMNS)
+    return csv_lines(flat, columns=COLUMNS, bom=bom)

@@ -18,6 +18,7 @@ from archive.errors import IndexDamaged
 from archive.store.columns import SegmentColumns, Terms, rows_from_postings, segment_path
 from archive.store.damage import describe
 from archive.store.index import open_index
+from archive.store.postings import arrays_disagree
 
 # A damaged file can make Whoosh raise nearly anything (even a bare Exception("Block tag error")):
 # while reading an index through on purpose, every error is a finding.
@@ -30,7 +31,8 @@ def read_toc(index_dir: Path) -> TOC:
 
 
 def _segment_problems(index_dir: Path, toc: TOC) -> list[str]:
-    """Each segment read through: every live document's stored fields, every term's postings."""
+    """Each segment read through: every live document's stored fields, every term's postings, the posting
+    arrays beside them."""
     storage = FileStorage(str(index_dir))
     problems = []
     for segment in toc.segments:
@@ -57,6 +59,11 @@ def _segment_problems(index_dir: Path, toc: TOC) -> list[str]:
                         list(reader.postings(fieldname, text).all_ids())
             except READ_ERRORS as exc:
                 problems.append(f"segment {name}: its terms or postings do not read ({describe(exc)})")
+            try:
+                if wrong := arrays_disagree(reader):
+                    problems.append(f"segment {name}: {wrong} terms' posting arrays disagree with its postings")
+            except READ_ERRORS as exc:
+                problems.append(f"segment {name}: its posting arrays do not read ({describe(exc)})")
         finally:
             with contextlib.suppress(*READ_ERRORS):
                 reader.close()

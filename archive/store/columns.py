@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from archive.facets import NAMES as FACET_NAMES
+from archive.facets import INDEXED_NAMES as FACET_NAMES
 
 COLUMNS_DIR = "columns"
 TERMS_FILE = "terms.sqlite"

@@ -16,11 +16,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import whoosh
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.index import LockError
 
 from archive.errors import IndexBusy, IndexDamaged, IndexWriteFailed
 
+WHOOSH_CODE = Path(whoosh.__file__).resolve().parent
 DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
 # What reading a damaged segment or table of contents raises.
 DAMAGE: tuple[type[BaseException], ...] = (
@@ -30,6 +32,14 @@ DAMAGE: tuple[type[BaseException], ...] = (
     zlib.error,
     pickle.UnpicklingError,
 )
+
+
+def _raised_in_whoosh(exc: BaseException) -> bool:
+    """Whether the exception was raised inside Whoosh's code (its innermost frame), not the archive's."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and Path(tb.tb_frame.f_code.co_filename).resolve().is_relative_to(WHOOSH_CODE)
 
 
 def describe(exc: BaseException, limit: int = 200) -> str:
@@ -75,6 +85,9 @@ def index_errors(index_dir: Path, *, writing: bool = True, lock_wait: float = 0.
         # A query's own ValueErrors are BadQuery long before this.
         raise IndexDamaged(describe(exc), subject=str(index_dir)) from exc
     except Exception as exc:
-        if type(exc) is not Exception:
+        # Whoosh's own "Block tag error"; and, reading, whatever Whoosh's decoders raise on the bytes a damaged
+        # file holds (offsets "too large to convert to C unsigned long", "'float' object cannot be interpreted
+        # as an integer": it depends on what was stored where the file was cut).
+        if type(exc) is not Exception and (writing or not _raised_in_whoosh(exc)):
             raise
         raise IndexDamaged(describe(exc), subject=str(index_dir)) from exc  # whoosh: "Block tag error"

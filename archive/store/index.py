@@ -129,19 +129,23 @@ def write_documents(writer: ArchiveWriter, documents: Iterable[dict[str, Any]]) 
 
 def find_exact(searcher: Searcher, exact: str) -> list[dict[str, Any]]:
     """Stored fields of the original articles with this exact-copy key."""
-    return [searcher.stored_fields(docnum) for docnum in searcher.document_numbers(exact=exact)]
+    return _find(searcher, "exact", [exact])
 
 
 def find_articles(searcher: Searcher, ids: Iterable[str]) -> list[dict[str, Any]]:
-    """Stored fields of the original articles (not copies) with these ids that are in the index.
+    """Stored fields of the original articles (not copies) with these ids that are in the index."""
+    return [stored for stored in _find(searcher, "id", list(dict.fromkeys(ids))) if not stored.get("copy_of")]
 
-    Each id is looked for only in the segments whose id hashes may hold it (archive.store.writer),
-    not in every segment: grouping asks this for a score of candidates per article.
+
+def _find(searcher: Searcher, fieldname: str, values: list[str]) -> list[dict[str, Any]]:
+    """Stored fields of the live documents holding any of these values in a keyword field.
+
+    Each value is looked for only in the segments whose value hashes may hold it (archive.store.writer),
+    not in every segment: grouping asks this for every article it places and its score of candidates.
     """
-    ids = list(dict.fromkeys(ids))
-    if not ids:
+    if not values:
         return []
-    hashes = np.fromiter((hash(i) for i in ids), dtype=np.int64, count=len(ids))
+    hashes = np.fromiter((hash(v) for v in values), dtype=np.int64, count=len(values))
     found = []
     reader = searcher.reader()
     leaves = reader.leaf_readers() if reader.doc_count_all() else []
@@ -149,12 +153,12 @@ def find_articles(searcher: Searcher, ids: Iterable[str]) -> list[dict[str, Any]
         segment = leaf.segment()
         if segment is None:
             continue
-        maybe = may_hold(segment_values(leaf._storage, leaf.schema, segment, "id", leaf), hashes)
-        for article_id in (ids[n] for n in np.flatnonzero(maybe)):
-            for docnum in leaf.postings("id", article_id).all_ids() if ("id", article_id) in leaf else ():
+        maybe = may_hold(segment_values(leaf._storage, leaf.schema, segment, fieldname, leaf), hashes)
+        for value in (values[n] for n in np.flatnonzero(maybe)):
+            for docnum in leaf.postings(fieldname, value).all_ids() if (fieldname, value) in leaf else ():
                 if not leaf.is_deleted(docnum):
                     found.append(searcher.stored_fields(docnum + offset))
-    return [stored for stored in found if not stored.get("copy_of")]
+    return found
 
 
 def copies_of(searcher: Searcher, ids: Iterable[str]) -> list[tuple[str, str]]:

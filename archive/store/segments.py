@@ -6,9 +6,10 @@ a time (profiled in README.md). Here the schema's own analyzers become one cache
 distinct word (lower-casing, accent folding, stop words and stemming depend on the word alone, so
 each word is worked out once per run), a commit's postings are gathered per term in memory, and
 each term's blocks are written in one go in Whoosh's W3 format, so Whoosh reads the segment as its
-own. A merge streams the segments' terms in order and copies their blocks' contents, renumbered,
-without decoding positions. What is written equals what Whoosh's writer writes, term for term,
-posting for posting (tests/test_segments.py compares them).
+own; frequent terms' ids and weights also go to arrays beside it (archive.store.postings). A merge
+streams the segments' terms in order and copies their blocks' contents, renumbered, without
+decoding positions. What is written equals what Whoosh's writer writes, term for term, posting for
+posting (tests/test_segments.py compares them).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-BLOCK_POSTINGS = 128  # Whoosh's block limit: readers skip whole blocks by their last id
+from archive.store.postings import BLOCK_POSTINGS, PostingArraysWriter, spelling_is_exact, wanted
+
 COMPRESS_FROM = 64  # bytes of pickled block below which zlib saves nothing (Whoosh compresses every block)
 COMPRESSION = 3  # Whoosh's level
 WORD_CACHE = 500_000  # distinct words remembered per field before the cache starts afresh
@@ -224,7 +226,7 @@ class SegmentBuilder:
         self.perdoc.close()
         if not self.docnum:
             return None
-        with _TermsWriter(self.storage, self.segment) as out:
+        with _TermsWriter(self.storage, self.segment, self.schema, exact_spelling=True) as out:
             for name in sorted(self.postings):
                 fmt = self.schema[name].format
                 lengths = None
@@ -279,7 +281,8 @@ class _TermsTable(OrderedHashWriter):
 class _TermsWriter:
     """The terms table and postings file of one segment, written term by term in key order."""
 
-    def __init__(self, storage: Any, segment: Any) -> None:
+    def __init__(self, storage: Any, segment: Any, schema: fields.Schema, *, exact_spelling: bool) -> None:
+        self.storage, self.segment, self.schema = storage, segment, schema
         self.index = _TermsTable(segment.create_file(storage, W3Codec.TERMS_EXT))
         self.fieldmap: dict[str, int] = {}
         self.index.extras["fieldmap"] = self.fieldmap
@@ -287,8 +290,11 @@ class _TermsWriter:
         self.offset = self.postfile.tell()
         self.written: list[bytes] = []
         self.fieldid = pack_ushort(0)
+        self.fieldname, self.arrayed = "", False
+        self.arrays = PostingArraysWriter(exact_spelling=exact_spelling)  # frequent terms' ids and weights
 
     def start_field(self, name: str) -> None:
+        self.fieldname, self.arrayed = name, wanted(self.schema, name)
         self.fieldmap[name] = len(self.fieldmap)
         self.fieldid = pack_ushort(self.fieldmap[name])
 
@@ -317,10 +323,12 @@ class _TermsWriter:
             info = dumps((1, ids[0], weight, comp, byte, byte), 2)
             blocks = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(info) + len(data))), info, data))
             terminfo = W3TermInfo(stored, 1, length or None, length, weight, ids[0], ids[0])
+        elif count <= BLOCK_POSTINGS:
+            blocks, terminfo = self._block(ids, weights, values, lengths, fixed)
         else:
-            blocks, terminfo = (self._blocks if count > BLOCK_POSTINGS else self._block)(
-                ids, weights, values, lengths, fixed
-            )
+            blocks, terminfo = self._blocks(ids, weights, values, lengths, fixed)
+            if self.arrayed:
+                self.arrays.add(self.fieldname, tbytes, ids, weights)
         terminfo.set_extent(self.offset, len(blocks))
         self.offset += len(blocks)
         self.written.append(blocks)
@@ -410,6 +418,7 @@ class _TermsWriter:
         self._flush()
         self.index.close()
         self.postfile.close()
+        self.arrays.write(self.storage, self.segment)
 
 
 def _mini_weights(weights: Sequence[float]) -> Any:
@@ -447,7 +456,8 @@ def merge_segments(storage: Any, schema: fields.Schema, indexname: str, segments
         total = sum(int((m >= 0).sum()) for m in docmaps)
         if not total:
             return None
-        with _TermsWriter(storage, merged) as out:
+        exact_spelling = all(spelling_is_exact(reader) for reader in readers)
+        with _TermsWriter(storage, merged, schema, exact_spelling=exact_spelling) as out:
             current = None
             for (name, tbytes), parts in _terms_in_order(readers, schema):
                 if name != current:

@@ -26,7 +26,7 @@ from whoosh.index import Index
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
-from archive.facets import NAMES as FACET_NAMES
+from archive.facets import INDEXED_NAMES as FACET_NAMES
 from archive.store.columns import NO_MONTH, UNDATED, SegmentColumns, Terms
 from archive.store.index import racing_a_commit
 from archive.store.writer import deleted_mask, segment_columns
@@ -64,7 +64,7 @@ class ColumnView:
                 ids.append(np.asarray(columns.arrays[f"{facet}.ids"]))
                 base += len(ids[-1])
             self.offsets[facet] = np.concatenate(offsets)
-            self.ids[facet] = np.concatenate(ids).astype(np.int64) if ids else np.zeros(0, dtype=np.int64)
+            self.ids[facet] = np.concatenate(ids).astype(np.int32) if ids else np.zeros(0, dtype=np.int32)
         self._lock = threading.Lock()
         self._entry_docs: dict[str, np.ndarray] = {}
 

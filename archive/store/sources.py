@@ -16,7 +16,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -26,9 +26,9 @@ from whoosh.query import Prefix
 from archive.config import DEFAULT_NAME
 from archive.errors import ArchiveError, BadParameter, IndexMissing
 from archive.names import path_of, printable, resolved, stored_name
+from archive.store.sqlite import transaction
 
 FILE_NAME = SOURCES_FILE = "sources.sqlite"
-BUSY_MS = 10_000
 ALIVE_SECONDS = 15.0  # an indexer that has not written its heartbeat for this long is not running
 MAX_PROBLEMS_SHOWN = 200
 
@@ -177,25 +177,10 @@ class Sources:
         self.index_dir = Path(index_dir)
         self.path = self.index_dir / FILE_NAME
 
-    @contextlib.contextmanager
-    def _db(self, *, create: bool = True) -> Iterator[sqlite3.Connection]:
+    def _db(self, *, create: bool = True) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         if not self.path.exists() and not create:
             raise IndexMissing(subject=str(self.index_dir))
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
-        try:
-            db.execute("PRAGMA foreign_keys = ON")
-            db.executescript(SCHEMA)
-            db.row_factory = sqlite3.Row
-            db.execute("BEGIN IMMEDIATE")
-            yield db
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-        finally:
-            db.close()
+        return transaction(self.path, lambda db: db.executescript(SCHEMA))
 
     # --- what the web page does -----------------------------------------------------------------
 

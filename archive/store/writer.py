@@ -31,6 +31,7 @@ from archive.store.columns import (
     segment_path,
     writer_terms,
 )
+from archive.store.postings import add_arrays
 from archive.store.segments import SegmentBuilder, merge_segments
 
 MERGE_FACTOR = 8  # this many segments of one size tier are merged into one of the next
@@ -106,8 +107,8 @@ def may_hold(held: np.ndarray, hashes: np.ndarray) -> np.ndarray:
 
 
 def segment_values(storage: Any, schema: Any, segment: Any, name: str, reader: Any = None) -> np.ndarray:
-    """Sorted hashes of the values a segment holds in a unique field (its ids): what may be in it, at the
-    cost of one array per segment instead of a term look-up per segment per value."""
+    """Sorted hashes of the values a segment holds in a keyword field (ids, exact-copy keys): what may be in
+    it, at the cost of one array per segment instead of a term look-up per segment per value."""
     key = (storage.folder, segment.segment_id(), name)
     if key not in _VALUES:
         own = reader is None
@@ -224,6 +225,8 @@ class ArchiveWriter:
                     columns.save(segment_path(self.index_dir, merged.segment_id()))
                     remaining.append(merged)
                 merged_away.extend(s.segment_id() for s in planned)
+            for segment in remaining:  # segments an older archive or Whoosh's writer wrote: once
+                add_arrays(writer.storage, self.schema, segment)
             self.terms.commit()  # before the table of contents that uses the numbers
             return remaining
 

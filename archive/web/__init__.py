@@ -40,12 +40,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SAVED_SEARCHES"] = Path(saved_searches)
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from archive.web import api, handlers, pages, security, sources
+    from archive.web import api, handlers, notes, pages, security, sources
 
     security.init_app(app, app.config["ALLOWED_HOSTS"])
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     sources.register(app)
+    notes.register(app)
     pages.register_template_helpers(app)
     handlers.register_error_handlers(app)
     return app

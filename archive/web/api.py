@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -21,14 +22,16 @@ from archive.search import (
     similar,
     versions,
 )
-from archive.search.export import csv_lines, rows
+from archive.search.export import csv_lines, export_name, rows
 from archive.web.index_access import get_index
 from archive.web.openapi import openapi_document
+from archive.web.pages import article_link
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 # Full Content-Type values, given as `content_type`: as a `mimetype`, Flask appends a second charset to text/csv.
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
+TEXT_OPTIONS = ("lead", "full")
 
 
 def _search_request() -> SearchRequest:
@@ -82,17 +85,26 @@ def api_entity(facet: str, value: str) -> Any:
 
 @bp.get("/export")
 def api_export() -> Any:
-    """The whole result set, streamed as CSV or JSON Lines (entities, countries and topics included)."""
+    """The whole result set, streamed as CSV or JSON Lines (entities, countries and topics included), with each
+    story's lead (`text=full`: its whole text) and its link in this archive; named for the search and the day."""
     fmt = request.args.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
         raise BadParameter(f"must be one of {', '.join(EXPORT_FORMATS)}", subject="format")
-    records = rows(get_index(), _search_request())
+    text = request.args.get("text", "lead")
+    if text not in TEXT_OPTIONS:
+        raise BadParameter(f"must be one of {', '.join(TEXT_OPTIONS)}", subject="text")
+    search_request = _search_request()
+    records = rows(get_index(), search_request, article_link(), full_text=text == "full")
     # The first row is read before anything is sent, so an index that cannot be read is an error answer, not
     # an empty file (a failure further on can only cut the file short: the status line is already out).
     first = next(records, None)
     records = itertools.chain([first] if first is not None else [], records)
-    body = csv_lines(records) if fmt == "csv" else (json.dumps(row, ensure_ascii=False) + "\n" for row in records)
-    headers = {"Content-Disposition": f'attachment; filename="archive-export.{fmt}"'}
+    if fmt == "csv":
+        body = csv_lines(records, full_text=text == "full")
+    else:
+        body = (json.dumps(row, ensure_ascii=False) + "\n" for row in records)
+    name = export_name(search_request, fmt, date.today())
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(body, content_type=EXPORT_FORMATS[fmt], headers=headers)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from archive.facets import ENTITY_PAGES, NAMES, REGISTRY
 from archive.search import EXPORT_COLUMNS, MAX_PAGE, SORTS
+from archive.search.export import FULL_TEXT_COLUMNS
 
 
 def _search_parameters() -> list[dict[str, Any]]:
@@ -39,7 +40,8 @@ def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-LIST_KEYS = ("authors", "countries", "topics", "people", "organizations", "places")
+ROW_KEYS = tuple(dict.fromkeys(EXPORT_COLUMNS + FULL_TEXT_COLUMNS))  # `lead`, or `text` with text=full
+LIST_KEYS = ("authors", "countries", "topics", "people", "organizations", "places", "tags", "notes")
 ERROR = {"$ref": "#/components/schemas/Error"}
 ERRORS = {
     "400": {"$ref": "#/components/responses/BadRequest"},
@@ -51,6 +53,90 @@ RELATIONS = {
     "similar": "More like this: other stories sharing the most telling words",
     "versions": "Other versions of the story (updates, new headlines, exact copies), oldest first",
 }
+
+
+ANNOTATIONS = {"type": "object", "required": ["id", "tags", "starred", "notes", "collections"], "properties": {
+    "id": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}, "starred": {"type": "boolean"},
+    "notes": {"type": "array", "items": {"type": "object", "required": ["id", "text", "created"], "properties": {
+        "id": {"type": "integer"}, "text": {"type": "string"}, "created": {"type": "string"},
+        "edited": {"type": "string", "nullable": True}}}},
+    "collections": {"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "name": {"type": "string"}}}}}}  # fmt: skip
+STRINGS = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+CHANGE = {"type": "object", "description": "one change; every key optional", "properties": {
+    "tag": {**STRINGS, "description": "tags to add (free text, up to 80 characters each)"},
+    "untag": {**STRINGS, "description": "tags to remove"},
+    "starred": {"type": "boolean"},
+    "note": {"type": "string", "description": "a plain-text note to add (timestamped)"},
+    "edit_note": {"type": "object", "properties": {"id": {"type": "integer"}, "text": {"type": "string"}}},
+    "delete_note": {"type": "integer"},
+    "collection": {**STRINGS, "description": "collections (by name) to add the story to, made when new"},
+    "uncollect": {"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}],
+                  "description": "collection ids to take the story out of"}}}  # fmt: skip
+COLLECTION = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "name": {"type": "string"}, "created": {"type": "string", "nullable": True},
+    "stories": {"type": "integer"}}}  # fmt: skip
+WRITE_ERRORS = {
+    "400": {"$ref": "#/components/responses/BadRequest"},
+    "403": {"$ref": "#/components/responses/Forbidden"},
+    "404": {"$ref": "#/components/responses/NotFound"},
+}
+
+
+def _annotation_paths(article_id: dict[str, Any]) -> dict[str, Any]:
+    """Tags, stars, notes and collections: reads, and writes that need the CSRF token."""
+    collection_id = {"name": "collection_id", "in": "path", "required": True,
+                     "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}}  # fmt: skip
+    body = lambda schema: {"required": True, "content": {"application/json": {"schema": schema}}}  # noqa: E731
+    one = {"type": "object", "properties": {**COLLECTION["properties"], "stories": {"type": "array", "items": {
+        "type": "object", "properties": {"id": {"type": "string"}, "gone": {"type": "boolean"}}}}}}  # fmt: skip
+    return {
+        "/api/csrf": {"get": {
+            "summary": "A CSRF token for writes: send it as X-CSRF-Token with the session cookie this sets",
+            "responses": {"200": _json("The token", {"type": "object", "properties": {
+                "token": {"type": "string"}, "header": {"type": "string"}}})}}},
+        "/api/tags": {"get": {
+            "summary": "Tags in use starting with `prefix`, most used first (autocompletion)",
+            "parameters": [{"name": "prefix", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": _json("Tags", {"type": "object", "properties": {"prefix": {"type": "string"},
+                "tags": {"type": "array", "items": {"type": "object", "properties": {
+                    "tag": {"type": "string"}, "count": {"type": "integer"}}}}}})}}},
+        "/api/articles/{article_id}/annotations": {
+            "get": {"summary": "A story's tags, star, notes and collections", "parameters": [article_id],
+                    "responses": {"200": _json("Annotations", ANNOTATIONS),
+                                  "404": {"$ref": "#/components/responses/NotFound"}}},
+            "post": {"summary": "Change a story's tags, star, notes or collections", "parameters": [article_id],
+                     "requestBody": body(CHANGE),
+                     "responses": {"200": _json("Annotations after the change", ANNOTATIONS), **WRITE_ERRORS}}},
+        "/api/collections": {
+            "get": {"summary": "Every collection (case file), by name",
+                    "responses": {"200": _json("Collections", {"type": "object", "properties": {
+                        "collections": {"type": "array", "items": COLLECTION}}})}},
+            "post": {"summary": "Start a collection (or find the one of that name)",
+                     "requestBody": body({"type": "object", "required": ["name"], "properties": {
+                         "name": {"type": "string"}}}),
+                     "responses": {"201": _json("Made", COLLECTION), "200": _json("Already there", COLLECTION),
+                                   **WRITE_ERRORS}}},
+        "/api/collections/{collection_id}": {
+            "get": {"summary": "A collection and its stories, latest added first", "parameters": [collection_id],
+                    "responses": {"200": _json("The collection", one),
+                                  "404": {"$ref": "#/components/responses/NotFound"}}},
+            "post": {"summary": "Rename a collection, add stories to it or take them out",
+                     "parameters": [collection_id],
+                     "requestBody": body({"type": "object", "properties": {
+                         "name": {"type": "string"}, "add": STRINGS, "remove": STRINGS}}),
+                     "responses": {"200": _json("The collection", one), **WRITE_ERRORS}},
+            "delete": {"summary": "Delete a collection (its stories stay)", "parameters": [collection_id],
+                       "responses": {"200": _json("Deleted", {"type": "object"}), **WRITE_ERRORS}}},
+        "/api/collections/{collection_id}/export": {"get": {
+            "summary": "A collection's stories: CSV rows, or JSON Lines articles with their annotations",
+            "parameters": [collection_id, {"name": "format", "in": "query",
+                                           "schema": {"type": "string", "enum": ["csv", "jsonl"], "default": "csv"}}],
+            "responses": {"200": {"description": "One row or line per story", "content": {
+                "text/csv": {"schema": {"type": "string"}}, "application/x-ndjson": {"schema": {"type": "object"}}}},
+                "400": {"$ref": "#/components/responses/BadRequest"},
+                "404": {"$ref": "#/components/responses/NotFound"}}}},
+    }  # fmt: skip
 
 
 def openapi_document() -> dict[str, Any]:
@@ -87,6 +173,10 @@ def openapi_document() -> dict[str, Any]:
                     *_search_parameters(),
                     {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv", "jsonl"],
                                                                  "default": "csv"}},
+                    {"name": "text", "in": "query", "schema": {"type": "string", "enum": ["lead", "full"],
+                                                               "default": "lead"},
+                     "description": "`lead`: a `lead` column with each story's first paragraph; `full`: a `text` "
+                                    "column with its whole text instead"},
                 ],
                 "responses": {"200": {"description": "One row or line per article", "content": {
                     "text/csv": {"schema": {"type": "string"}},
@@ -133,6 +223,7 @@ def openapi_document() -> dict[str, Any]:
                                 "description": "why entities.toml is not applied"}}}),
                     "404": {"$ref": "#/components/responses/NotFound"}, **ERRORS},
             }},
+            **_annotation_paths(article_id),
             "/api/openapi.json": {"get": {
                 "summary": "This document",
                 "responses": {"200": _json("OpenAPI 3 document", {"type": "object"})},
@@ -146,7 +237,9 @@ def openapi_document() -> dict[str, Any]:
                     "interval": {"type": "string", "enum": ["month", "year"]},
                     "bins": {"type": "array", "items": {"type": "object", "properties": {
                         "label": {"type": "string"}, "from": {"type": "string", "format": "date"},
-                        "to": {"type": "string", "format": "date"}, "count": {"type": "integer"}}}},
+                        "to": {"type": "string", "format": "date"}, "count": {"type": "integer"},
+                        "gap": {"type": "boolean", "description": "by year: three or more empty years, folded "
+                                                                  "into one bin labelled with their range"}}}},
                     "undated": {"type": "integer"}}},
                 "SearchResult": {"type": "object", "properties": {
                     "query": {"type": "string"}, "filters": {"type": "object"},
@@ -156,6 +249,10 @@ def openapi_document() -> dict[str, Any]:
                     "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"},
                              "description": "one per story; `versions` says how many other versions it has"},
                     "facets": counts, "histogram": {"$ref": "#/components/schemas/Histogram"},
+                    "span": {"type": "object", "nullable": True,
+                             "properties": {"from": {"type": "string", "format": "date"},
+                                            "to": {"type": "string", "format": "date"}},
+                             "description": "the first and last publication day in the whole archive"},
                     "suggestion": {"type": "string", "nullable": True,
                                    "description": "did you mean: the query with unknown words corrected"},
                     "operators": {"type": "string", "nullable": True,
@@ -178,16 +275,20 @@ def openapi_document() -> dict[str, Any]:
                              "description": "the page of a paged document (PDF, scan) the snippet is on"},
                     "versions": {"type": "integer", "minimum": 0},
                     "countries": {"type": "array", "items": {"type": "string"}},
-                    "topics": {"type": "array", "items": {"type": "string"}}}},
+                    "topics": {"type": "array", "items": {"type": "string"}},
+                    "tags": {"type": "array", "items": {"type": "string"}, "description": "the reader's tags"},
+                    "starred": {"type": "boolean"}}},
                 "ExportRow": {"type": "object", "properties": {
                     key: {"type": "array", "items": {"type": "string"}} if key in LIST_KEYS
                     else {"type": "integer"} if key == "versions"
-                    else {"type": "string", "nullable": True} for key in EXPORT_COLUMNS}},
+                    else {"type": "string", "nullable": True} for key in ROW_KEYS}},
             },
             "responses": {
                 "BadRequest": _json("A parameter is wrong; the message names it", ERROR),
                 "NotFound": _json("No such thing", ERROR),
                 "NoIndex": _json("No index has been built yet", ERROR),
+                "Forbidden": _json("No CSRF token (X-CSRF-Token, from GET /api/csrf), or another site's request",
+                                   ERROR),
             },
         },
     }  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,6 +31,7 @@ from archive.search import (
     FACET_LIMIT,
     TYPES,
     SearchRequest,
+    cite,
     correct,
     corrected,
     count_since,
@@ -38,15 +39,20 @@ from archive.search import (
     get_article,
     linked,
     marked_body,
+    new_since,
     search,
     similar,
     source_file,
     versions,
+    what_changed,
 )
 from archive.search.watchlist import csv_rows, read_names, watchlist
 from archive.store.sources import original_file
 from archive.web import saved
+from archive.web.feed import CONTENT_TYPE as FEED_TYPE
+from archive.web.feed import FEED_ENTRIES, atom_feed
 from archive.web.index_access import get_index
+from archive.web.sources import archive_name
 
 bp = Blueprint("pages", __name__)
 
@@ -63,7 +69,20 @@ def search_page() -> Any:
         result = search(get_index(), search_request)
     except ArchiveError as exc:
         return render_template("search.html", result=None, message=exc.message, args=args), exc.status
-    return render_template("search.html", result=result, message=None, args=args, FACET_LIMIT=FACET_LIMIT)
+    return render_template(
+        "search.html", result=result, message=None, args=args, FACET_LIMIT=FACET_LIMIT, saved_news=news_to_show()
+    )
+
+
+def news_to_show() -> list[tuple[dict[str, Any], int]]:
+    """The saved searches with stories new since they were last opened, newest saved first, with their counts.
+    A saved-searches file that cannot be read shows nothing here (/saved says what is wrong with it)."""
+    try:
+        entries = saved.load(saved_path())
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    news = saved_news(entries)
+    return [(entry, news[entry["id"]]) for entry in entries[::-1] if news.get(entry["id"])]
 
 
 @bp.get("/articles/<article_id>")
@@ -78,6 +97,7 @@ def article_page(article_id: str) -> Any:
         abort(404, f"No article with id {article_id}.")
     q = request.args.get("q", "")[:1000]
     texts = article["body"].split("\n\n")
+    link = url_for("pages.article_page", article_id=article_id, _external=True)
     return render_template(
         "article.html",
         article=article,
@@ -85,6 +105,8 @@ def article_page(article_id: str) -> Any:
         q=q,
         similar=similar(ix, article_id),
         versions=versions(ix, article_id),
+        changes=what_changed(ix, article_id, request.args.get("compare")),
+        citation=cite(article, link, datetime.now(UTC).date()),
         attachments=linked(ix, list(article.get("attachments") or [])),
         attached_to=linked(ix, [article["attachment_of"]]) if article.get("attachment_of") else [],
     )
@@ -195,17 +217,11 @@ def watchlist_results() -> Any:
 
 @bp.get("/saved")
 def saved_page() -> Any:
-    """Saved searches, each with how many matching articles arrived since it was last opened."""
-    ix = get_index()
-    rows = []
-    for entry in saved.load(saved_path()):
-        params = entry["params"]
-        try:
-            search_request = SearchRequest.from_params(dict(params).get, _getlist(params))
-            new = count_since(ix, search_request, datetime.fromisoformat(entry["last_opened"]))
-        except ArchiveError:
-            new = None  # a search saved before its syntax was refused still lists, to be deleted
-        rows.append({**entry, "new": new})
+    """Saved searches, each with what it asks for, how many matching stories arrived since it was last opened,
+    its feed, a rename form and a delete that asks first."""
+    entries = saved.load(saved_path())
+    news = saved_news(entries)
+    rows = [{**entry, "new": news.get(entry["id"]), "asks": asks(entry["params"])} for entry in entries]
     return render_template("saved.html", rows=rows[::-1])
 
 
@@ -228,6 +244,16 @@ def open_saved(entry_id: str) -> Any:
     return redirect(url_for("pages.search_page") + "?" + urlencode(entry["params"]), code=303)
 
 
+@bp.post("/saved/<entry_id>/rename")
+def rename_saved(entry_id: str) -> Any:
+    name = (request.form.get("name") or "").strip()
+    if not name:
+        raise BadParameter("must not be empty", subject="name")
+    if saved.rename(saved_path(), entry_id, name[: saved.MAX_NAME_CHARS]) is None:
+        abort(404, "No such saved search.")
+    return redirect(url_for("pages.saved_page"), code=303)
+
+
 @bp.post("/saved/<entry_id>/delete")
 def delete_saved(entry_id: str) -> Any:
     if not saved.remove(saved_path(), entry_id):
@@ -235,8 +261,75 @@ def delete_saved(entry_id: str) -> Any:
     return redirect(url_for("pages.saved_page"), code=303)
 
 
-def _getlist(pairs: list[tuple[str, str]]) -> Callable[[str], list[str]]:
-    return lambda name: [value for key, value in pairs if key == name]
+@bp.get("/saved/<entry_id>/feed.atom")
+def saved_feed(entry_id: str) -> Any:
+    """The stories that arrived after the search was saved, as Atom; reading it opens nothing."""
+    entry = saved.get(saved_path(), entry_id)
+    if entry is None:
+        abort(404, "No such saved search.")
+    params = entry["params"]
+    since = datetime.fromisoformat(entry["created"])
+    stories = new_since(get_index(), saved_request(params), since, limit=FEED_ENTRIES)
+    body = atom_feed(
+        entry,
+        stories,
+        title=f"{entry['name']} – {archive_name()}",
+        self_url=request.base_url,
+        search_url=url_for("pages.search_page", _external=True) + "?" + urlencode(params),
+        article_link=article_link(),
+        author=archive_name(),
+    )
+    return Response(body, content_type=FEED_TYPE)
+
+
+def article_link() -> Callable[[str], str]:
+    """An article's absolute address on this server, made once per request (export rows stream after it ends)."""
+    head, tail = url_for("pages.article_page", article_id="ID", _external=True).rsplit("ID", 1)
+    return lambda article_id: head + article_id + tail
+
+
+def saved_news(entries: list[dict[str, Any]]) -> dict[str, int | None]:
+    """Saved search id -> stories new since it was last opened (None: its search is no longer valid).
+
+    Kept until the index gains a commit or the saved searches change, so the search page can show news
+    on every visit without running every saved search each time.
+    """
+    ix = get_index()
+    path = saved_path()
+    try:
+        stat = path.stat()
+        key = (ix.latest_generation(), stat.st_mtime_ns, stat.st_size, str(path))
+    except FileNotFoundError:
+        return {}
+    cached = current_app.extensions.get("saved_news")
+    if cached and cached[0] == key:
+        return cached[1]
+    news: dict[str, int | None] = {}
+    for entry in entries:
+        try:
+            since = datetime.fromisoformat(entry["last_opened"])
+            news[entry["id"]] = count_since(ix, saved_request(entry["params"]), since)
+        except ArchiveError:
+            news[entry["id"]] = None  # a search saved before its syntax was refused still lists, to be deleted
+    current_app.extensions["saved_news"] = (key, news)
+    return news
+
+
+def asks(params: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """What a saved search asks for, as (what, value) pairs a reader can check: words, each filter, dates, order."""
+    pairs = dict(params)
+    shown = [("Words", pairs["q"])] if pairs.get("q") else []
+    shown += [(BY_NAME[k].singular, facet_label(k, v)) for k, v in params if k in BY_NAME]
+    if pairs.get("from") or pairs.get("to"):
+        shown.append(("Dates", f"{pairs.get('from') or '…'} to {pairs.get('to') or '…'}"))
+    if pairs.get("sort"):
+        shown.append(("Sorted", pairs["sort"]))
+    return shown or [("Everything", "every story")]
+
+
+def saved_request(params: list[tuple[str, str]]) -> SearchRequest:
+    """A saved search's parameters as the search they ask for (refused as a search would be)."""
+    return SearchRequest.from_params(dict(params).get, lambda name: [value for key, value in params if key == name])
 
 
 def saved_path() -> Any:
@@ -258,6 +351,8 @@ def facet_label(facet: str, value: str) -> str:
         return f"{country_flag(value)} {country_name(value)}".strip()
     if facet == "topic":
         return topic_label(value)
+    if facet == "star":
+        return "★ Starred"
     return value
 
 
@@ -308,9 +403,14 @@ def query_url(q: str) -> str:
     return _search_url([*_pairs(("page", "q")), ("q", q)])
 
 
-def export_url(fmt: str) -> str:
-    """The whole result set of the current search as a file."""
-    return url_for("api.api_export") + "?" + urlencode([*_pairs(("page", "expand", "format")), ("format", fmt)])
+def export_url(fmt: str, text: str = "lead") -> str:
+    """The whole result set of the current search as a file (`text="full"`: each story's whole text, not its lead)."""
+    extra = [("text", text)] if text != "lead" else []
+    return (
+        url_for("api.api_export")
+        + "?"
+        + urlencode([*_pairs(("page", "expand", "format", "text")), ("format", fmt), *extra])
+    )
 
 
 def filter_url(facet: str, value: str) -> str:

@@ -76,6 +76,22 @@ def touch(path: Path, entry_id: str) -> dict[str, Any] | None:
     return found
 
 
+def get(path: Path, entry_id: str) -> dict[str, Any] | None:
+    """One saved search, or None (reading it marks nothing opened: a feed reader polls it)."""
+    return next((e for e in load(path) if e["id"] == entry_id), None)
+
+
+def rename(path: Path, entry_id: str, name: str) -> dict[str, Any] | None:
+    """Give a saved search a new name; None when there is no such search."""
+    with _LOCK:
+        entries = load(path)
+        found = next((e for e in entries if e["id"] == entry_id), None)
+        if found:
+            found["name"] = name
+            _write(path, entries)
+    return found
+
+
 def remove(path: Path, entry_id: str) -> bool:
     """Delete a saved search; False when it was not there."""
     with _LOCK:

@@ -7,8 +7,8 @@
   token (a hidden form field, so it works without JavaScript, or an `X-CSRF-Token` header), and an
   `Origin` or `Referer` it sends must be this server. Either failing is a 403 that says so.
 - Headers: a Content-Security-Policy the pages satisfy (no inline script or style anywhere, so
-  nothing but this server's own stylesheet, images and the one script of /sources), no framing, no MIME sniffing, and no
-  referrer to other sites.
+  nothing but this server's own stylesheet, images and scripts: /sources' progress, an article's copy
+  buttons), no framing, no MIME sniffing, and no referrer to other sites.
 """
 
 from __future__ import annotations

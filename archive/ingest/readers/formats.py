@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from archive.article import Article
 from archive.errors import ArchiveError, BinaryFile, NotRegularFile, UnreadableFile, UnsupportedFormat
@@ -129,13 +130,24 @@ _READING: contextvars.ContextVar[tuple[int, int]] = contextvars.ContextVar("read
 SELF_UNPACKING = frozenset({".warc"})
 
 
+@dataclass(frozen=True)
+class Carried:
+    """What a record of the archive's own export carries besides its article: the id it had there and the
+    readers' annotations (tags, star, notes, collections), so importing it restores them."""
+
+    source: str
+    old_id: str | None
+    annotations: dict[str, Any]
+
+
 @dataclass
 class FileResult:
-    """What one file gave: its articles and the errors of what could not be read."""
+    """What one file gave: its articles, the errors of what could not be read, and what exports carried."""
 
     path: Path
     articles: list[Article] = field(default_factory=list)
     errors: list[ArchiveError] = field(default_factory=list)
+    carried: list[Carried] = field(default_factory=list)
 
 
 def format_suffix(path: Path) -> str:
@@ -270,7 +282,10 @@ def read_file(path: Path, *, max_bytes: int) -> FileResult:
         result.errors.append(exc)
         return result
     for item in read_data(data, path.name, name, max_bytes=max_bytes):
-        (result.errors if isinstance(item, ArchiveError) else result.articles).append(item)  # type: ignore[arg-type]
+        if isinstance(item, Carried):
+            result.carried.append(item)
+        else:
+            (result.errors if isinstance(item, ArchiveError) else result.articles).append(item)  # type: ignore[arg-type]
     return result
 
 

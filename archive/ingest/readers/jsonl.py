@@ -11,8 +11,9 @@ Field mapping (for each field the first key with a value wins; other keys are ig
 | url       | `url`, `link`                        | string                                                          |
 | source    | `id`                                 | string or integer: `path#<id>`; without one `path#<line number>`|
 
-Records in the archive's own shape keep every field (entities, pages, OCR, metadata); the links between an
-e-mail and its attachments are carried over to the ids the records get here.
+Records in the archive's own shape keep every field (entities, pages, OCR, metadata, what their id is
+made of); the links between an e-mail and its attachments are carried over to the ids the records get
+here, and their `annotations` (tags, star, notes, collections) come back with them.
 
 Plain text is split into paragraphs at blank or indented lines; single line
 breaks join wrapped lines, unless the lines are long (then each is a paragraph),
@@ -37,6 +38,7 @@ from archive.ingest.readers.bylines import author_names, parse_byline
 from archive.ingest.readers.dates import iso_date, plausible_year
 from archive.ingest.readers.decode import fix_mojibake
 from archive.ingest.readers.feeds import BLOCK_MARKUP, text_paragraphs
+from archive.ingest.readers.formats import Carried
 from archive.ingest.readers.wire import build_article
 
 HEADLINE_KEYS = ("headline", "title")
@@ -47,9 +49,10 @@ URL_KEYS = ("url", "link")
 MILLISECONDS_FROM = 100_000_000_000  # a larger Unix time is in milliseconds (as JavaScript writes it): year 5138 in s
 
 
-def read_jsonl(text: str, path: str) -> list[Article | ArchiveError]:
-    """Articles from the lines of one export, each bad line's error in its place."""
-    items: list[Article | ArchiveError] = []
+def read_jsonl(text: str, path: str) -> list[Article | ArchiveError | Carried]:
+    """Articles from the lines of one export, each bad line's error in its place; after each record of the
+    archive's own shape, what it carried besides (its id there, its annotations)."""
+    items: list[Article | ArchiveError | Carried] = []
     seen: set[str] = set()
     renamed: dict[str, str] = {}  # an archive record's id when exported -> its id now
     lines = 0
@@ -75,6 +78,8 @@ def read_jsonl(text: str, path: str) -> list[Article | ArchiveError]:
             items.append(record_to_article(record, source))
             if isinstance(key, str) and isinstance(record.get("entities"), dict):
                 renamed[key] = items[-1].id  # type: ignore[union-attr]
+                kept = record.get("annotations")
+                items.append(Carried(source, key, kept if isinstance(kept, dict) else {}))
         except (NoArticleText, UnreadableFile) as exc:
             exc.subject = where
             items.append(exc)
@@ -86,10 +91,10 @@ def read_jsonl(text: str, path: str) -> list[Article | ArchiveError]:
     return items
 
 
-def _relink(items: list[Article | ArchiveError], renamed: dict[str, str]) -> list[Article | ArchiveError]:
+def _relink(items: list[Any], renamed: dict[str, str]) -> list[Any]:
     """Links between exported articles (an e-mail and its attachments) by the ids they have now; a link to an
     article the file does not hold is dropped."""
-    out: list[Article | ArchiveError] = []
+    out: list[Article | ArchiveError | Carried] = []
     for item in items:
         if isinstance(item, Article) and (item.attachments or item.attachment_of):
             item = replace(

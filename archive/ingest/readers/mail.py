@@ -194,7 +194,7 @@ def mail_articles(mail: Mail, source: str, read_attachment: ReadAttachment) -> l
                 continue  # a photo, a spreadsheet: not an article, and nothing wrong with it
             if isinstance(item, ArchiveError):
                 problems.append(item)
-            else:
+            elif isinstance(item, Article):  # not what an attached export carried besides its articles
                 children.append(item)
     parent_id = article_id(source)
     children = [replace(child, attachment_of=parent_id) for child in children]

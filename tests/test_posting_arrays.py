@@ -1,0 +1,151 @@
+"""Posting arrays beside each segment (archive.store.postings): the ids and weights of frequent terms
+agree with Whoosh's own blocks in new, merged and older segments, and quoted forms answer the same
+whether a segment's spelling lists name their documents or not."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from whoosh.reading import SegmentReader
+
+from archive.search.matchset import Postings, TypedPhrase, matching
+from archive.store import ArchiveWriter, open_index
+from archive.store.check import check_index
+from archive.store.postings import BLOCK_POSTINGS, posting_arrays, read_blocks, spelling_is_exact, term_postings
+from archive.store.segments import merge_segments
+
+WORDS = [
+    "oil",
+    "bank",
+    "rates",
+    "rated",
+    "rate",
+    "trade",
+    "gold",
+    "wheat",
+    "market",
+    "shares",
+    "price",
+    "prices",
+    "central",
+    "interest",
+]
+
+
+def _documents(count: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    docs = []
+    for n in range(count):
+        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 40)))
+        headline = " ".join(rng.sample(WORDS, 3))
+        data = json.dumps({"id": f"d{seed}-{n}", "headline": headline, "body": body})
+        docs.append({"id": f"d{seed}-{n}", "headline": headline, "body": body, "data": data})
+    return docs
+
+
+def _frequent_terms(leaf: SegmentReader) -> list[tuple[str, bytes]]:
+    return [
+        (f, t) for f, t in leaf.all_terms() if f in leaf.schema.names() and leaf.doc_frequency(f, t) > BLOCK_POSTINGS
+    ]
+
+
+def _agree(leaf: SegmentReader) -> int:
+    terms = _frequent_terms(leaf)
+    for fieldname, tbytes in terms:
+        ids, weights = term_postings(leaf, fieldname, tbytes)
+        block_ids, block_weights, _ = read_blocks(leaf, fieldname, tbytes)
+        assert ids.tolist() == block_ids.tolist(), (fieldname, tbytes)
+        assert weights.tolist() == pytest.approx(block_weights.tolist()), (fieldname, tbytes)
+    return len(terms)
+
+
+def test_new_and_merged_segments_agree_with_their_blocks(tmp_path: Path) -> None:
+    ix = open_index(tmp_path, create=True)
+    for seed in (1, 2):
+        with ArchiveWriter(ix, tmp_path) as writer:
+            for doc in _documents(400, seed):
+                writer.update_document(**doc)
+    segments = ix._segments()
+    merged = merge_segments(ix.storage, ix.schema, ix.indexname, segments)
+    for segment in [*segments, merged]:
+        leaf = SegmentReader(ix.storage, ix.schema, segment)
+        try:
+            assert posting_arrays(leaf) is not None and spelling_is_exact(leaf)
+            assert _agree(leaf) > 10  # body and headline words of more than one block
+        finally:
+            leaf.close()
+
+
+def test_a_segment_whoosh_wrote_gets_arrays_at_the_next_commit(tmp_path: Path) -> None:
+    ix = open_index(tmp_path, create=True)
+    with ix.writer() as whoosh_writer:
+        for doc in _documents(400, 3):
+            whoosh_writer.add_document(**doc)
+    (segment,) = ix._segments()
+    leaf = SegmentReader(ix.storage, ix.schema, segment)
+    assert posting_arrays(leaf) is None
+    leaf.close()
+    with ArchiveWriter(ix, tmp_path) as writer:
+        writer.update_document(id="late", body="oil")
+    old = next(s for s in ix._segments() if s.segment_id() == segment.segment_id())
+    leaf = SegmentReader(ix.storage, ix.schema, old)
+    try:
+        assert posting_arrays(leaf) is not None
+        assert not spelling_is_exact(leaf)  # Whoosh numbered its spelling postings 0
+        assert _agree(leaf) > 10
+    finally:
+        leaf.close()
+
+
+STORIES = {
+    "typed": "analysts said interest rates would fall",
+    "other-form": "the bond was interest rated by the agency",  # `rated`: as long as `rates`, same stem
+    "both-forms": "interest rated bonds gained while deposit rates fell",  # both forms, never the phrase
+    "both-and-phrase": "interest rated notes and interest rates both moved",
+}
+
+
+def _quoted(index_dir: Path) -> set[str]:
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        q = TypedPhrase("body", ["interest", "rate"], ("interest", "rates"))
+        postings = Postings(searcher.reader())
+        docs = matching(q, searcher, searcher.doc_count_all(), postings)
+        return {searcher.stored_fields(int(d))["id"] for d in docs}
+
+
+@pytest.mark.parametrize("writer", ["archive", "whoosh"])
+def test_quoted_forms_are_told_apart_in_either_kind_of_segment(tmp_path: Path, writer: str) -> None:
+    ix = open_index(tmp_path, create=True)
+    docs = [{"id": key, "headline": key, "body": body} for key, body in STORIES.items()]
+    if writer == "archive":
+        with ArchiveWriter(ix, tmp_path) as w:
+            for doc in docs:
+                w.update_document(**doc)
+    else:
+        with ix.writer() as w:
+            for doc in docs:
+                w.add_document(**doc)
+    assert _quoted(tmp_path) == {"typed", "both-and-phrase"}
+
+
+def test_check_finds_posting_arrays_that_disagree_and_the_next_commit_writes_them_anew(tmp_path: Path) -> None:
+    ix = open_index(tmp_path, create=True)
+    with ArchiveWriter(ix, tmp_path) as writer:
+        for doc in _documents(400, 4):
+            writer.update_document(**doc)
+    assert check_index(tmp_path) == []
+    (path,) = tmp_path.glob("MAIN_*.ids")
+    data = bytearray(path.read_bytes())
+    ids_start = len(data) - 8 * 1000  # inside the ids or weights, past the directory
+    data[ids_start : ids_start + 64] = bytes(range(64))
+    path.write_bytes(bytes(data))
+    (problem,) = check_index(tmp_path)
+    assert "posting arrays disagree with its postings" in problem
+    path.unlink()  # what to do about it: the next commit writes them again from the blocks
+    with ArchiveWriter(ix, tmp_path) as writer:
+        writer.update_document(id="late", body="oil", data=json.dumps({"id": "late", "body": "oil"}))
+    assert path.exists() and check_index(tmp_path) == []
