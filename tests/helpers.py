@@ -66,6 +66,11 @@ def serve(index_dir: Path, saved: Path | None = None) -> Iterator[str]:
     httpd.shutdown()
 
 
+def page_total(page: object) -> int:
+    """The story count a search page shows (a Playwright page)."""
+    return int(page.locator("#results-title strong").inner_text().replace(",", ""))  # type: ignore[attr-defined]
+
+
 def need_corpora(*parts: str) -> Path:
     """The path under ../shared/corpora, or skip the test with the reason."""
     path = CORPORA.joinpath(*parts)
