@@ -68,8 +68,8 @@ class Article:
     # What the id is made of: the source with its path relative to the folder it was indexed from
     # (archive.ingest.identity), so moving that folder keeps every id; None: the source as it is.
     id_source: str | None = None
-    # Names the text defines ("the Association of Tin Producing Countries (ATPC)"): (short, long) pairs,
-    # in the order they are defined (archive.ingest.enrich.aliases); optional, empty when none.
+    # Abbreviations the text defines, as (short, long): "the Organization of Petroleum Exporting Countries
+    # (OPEC)" gives ("OPEC", "Organization of Petroleum Exporting Countries"); the archive joins them everywhere.
     aliases: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -114,7 +114,8 @@ class Article:
             fields[name] = tuple(data.get(name) or ())
         for name in _DICT_OF_TUPLES:
             fields[name] = {k: tuple(v) for k, v in (data.get(name) or {}).items()}
-        fields["aliases"] = tuple((str(short), str(long)) for short, long in data.get("aliases") or ())
+        pairs = data.get("aliases") or ()
+        fields["aliases"] = tuple((str(p[0]), str(p[1])) for p in pairs if isinstance(p, list | tuple) and len(p) == 2)
         return cls(**fields)
 
 

@@ -1,4 +1,4 @@
-"""The `archive` command: extract, index, watch, search, export, serve, app (the desktop program), ner.
+"""The `archive` command: extract, index, watch, search, export, watchlist, serve, app (the desktop program), ner.
 
 Every ArchiveError becomes one clean line on stderr and a non-zero exit, never a traceback.
 """
@@ -190,7 +190,9 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -
 def retag(index_dir: Path | None) -> None:
     """Recompute every indexed article's topics from the topic terms (<index>/topics.toml over the bundled ones).
 
-    Run it after editing topics.toml: sources are not re-read and NER does not run again.
+    Run it after editing topics.toml: sources are not re-read and NER does not run again. It also reads the
+    abbreviations defined in articles indexed before the archive read them (entity corrections in
+    entities.toml need no retag: they apply as the archive is read).
     """
     from archive.ingest.indexer import WRITER_WAIT
     from archive.ingest.retag import retag as retag_index
@@ -471,6 +473,47 @@ def show_command(article_id: str, as_json: bool, index_dir: Path | None) -> None
         lines.append(f"collections: {', '.join(c['name'] for c in marks['collections'])}")
     lines += [f"note {n['created'][:16].replace('T', ' ')}: {n['text']}" for n in marks["notes"]]
     click.echo("\n".join(printable(line) if "\n" not in line else line for line in lines))
+
+
+@main.command("watchlist")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File (default: stdout)."
+)
+@index_option
+@clean_errors
+def watchlist_command(file: Path, fmt: str, output: Path | None, index_dir: Path | None) -> None:
+    """For each name in FILE (one a line, or CSV with a `name` column; `-` reads stdin): how many stories
+    mention it, as an entity (its aliases too) or in the text, the latest of them and the search that finds them."""
+    from archive.errors import UnreadableFile
+    from archive.search.watchlist import csv_rows, read_names, watchlist
+    from archive.store import open_index
+    from archive.store.damage import index_errors
+
+    settings = Settings.from_env(index_dir=index_dir)
+    try:
+        raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableFile(str(getattr(exc, "strerror", None) or exc), subject=str(file)) from exc
+    names = read_names(text, subject=str(file))
+    with index_errors(settings.index_dir, writing=False):
+        rows = watchlist(open_index(settings.index_dir), names)
+    if fmt == "csv":
+        lines = list(csv_rows(rows, settings.archive_url.rstrip("/") + "/search", bom=output is not None))
+    elif fmt == "json":
+        lines = [json.dumps(row, ensure_ascii=False) + "\n" for row in rows]
+    else:
+        width = max([len(row["name"]) for row in rows] + [4])
+        lines = [f"{'name':<{width}}  stories  latest\n"]
+        for row in rows:
+            latest = row["latest"]
+            when = ((latest["published"] or "undated")[:10] + "  " + latest["headline"]) if latest else "-"
+            lines.append(printable(f"{row['name']:<{width}}  {row['stories']:>7}  {when}") + "\n")
+    with click.open_file(str(output) if output else "-", "w", encoding="utf-8") as out:
+        out.writelines(lines)
+    err.print(f"{len(rows)} names, {sum(1 for r in rows if r['stories'])} found -> {output or 'stdout'}")
 
 
 @main.command("export")

@@ -12,6 +12,13 @@ DEFAULT_NAME = "News archive"
 DEFAULT_ARCHIVE_URL = "http://127.0.0.1:5000"  # where `archive serve` answers by default
 DEFAULT_COMMIT_ARTICLES = 4096  # one Whoosh segment per this many articles at most: memory follows it
 ANNOTATIONS_FILE = "annotations.sqlite"  # readers' tags, stars, notes and collections (archive.store.annotations)
+ENTITIES_FILE = "entities.toml"
+
+
+def entities_file(index_dir: Path) -> Path:
+    """A user's corrections to the entities (merge, rename, type, hide), kept with the index they correct;
+    the read side finds it from the index folder alone, so this is the one place it is named."""
+    return Path(index_dir) / ENTITIES_FILE
 
 
 def bundled(*parts: str) -> Path:
@@ -60,6 +67,11 @@ class Settings:
     def topics_file(self) -> Path:
         """A user's topic terms over the bundled ones; `extract`, `index`, `watch` and `retag` all read it."""
         return self.index_dir / "topics.toml"
+
+    @property
+    def entities_file(self) -> Path:
+        """Entity corrections, applied as the archive is read (search, facets, pages, watch-lists)."""
+        return entities_file(self.index_dir)
 
     @property
     def bands_file(self) -> Path:

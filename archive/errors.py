@@ -84,6 +84,10 @@ class BadParameter(ArchiveError):
     """invalid parameter"""
 
 
+class EntitiesFileBroken(ArchiveError):
+    """cannot read the entity corrections; the archive shows the names as found until the file is mended"""
+
+
 class SavedSearchesFull(ArchiveError):
     """there are as many saved searches as the archive keeps; delete one to save another"""
 

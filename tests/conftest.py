@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from archive.web import create_app
-from tests.helpers import CORPORA, CORPUS, NO_CORPORA, SEEDS, index_with_cli, need_corpora
+from tests.helpers import CHROMIUM, CORPORA, CORPUS, NO_CORPORA, QUIET_FLAGS, SEEDS, SHOTS, index_with_cli, need_corpora
+from tests.makers import named_stories_jsonl
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -44,8 +45,34 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index_dir
 
 
+@pytest.fixture(scope="session")
+def named_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Stories whose names the archive joins into entities (tests/makers.py NAMED_STORIES; no NER runs).
+
+    Tests that write its entities.toml remove it when they end."""
+    folder = tmp_path_factory.mktemp("named")
+    (folder / "named.jsonl").write_text(named_stories_jsonl(), encoding="utf-8")
+    index_dir = tmp_path_factory.mktemp("named-index")
+    index_with_cli(index_dir, folder)
+    return index_dir
+
+
 @pytest.fixture()
 def client(corpus_index: Path, tmp_path: Path):
     """The Flask app's test client over the corpus index; saved searches go to this test's own file."""
     app = create_app({"INDEX_DIR": corpus_index, "SAVED_SEARCHES": tmp_path / "saved.json", "TESTING": True})
     return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright, headless (the browser tests)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=QUIET_FLAGS)
+        yield browser
+        browser.close()

@@ -10,23 +10,26 @@ import io
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+from werkzeug.serving import make_server
 
 from archive.cli import main
 from archive.ingest.identity import with_stable_id
 from archive.ingest.readers.formats import read_file
 from archive.names import stored_name
+from archive.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -38,6 +41,34 @@ SHARED = ROOT.parent / "shared"
 CORPORA = SHARED / "corpora"
 NO_CORPORA = f"needs ../shared/corpora beside the repo ({CORPORA} is missing; CI has it, a fresh clone does not)"
 CAPTURED = "2024-03-05T08:15:00Z"
+# The browser tests: Debian's Chromium, and where their screenshots go.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "test-output" / "screenshots"
+# Without these, Chromium keeps trying to reach Google's hosts, which this machine's network refuses.
+QUIET_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def serve(index_dir: Path, saved: Path | None = None) -> Iterator[str]:
+    """The real app over an index, served on a free port in a thread, for a browser: yields its URL."""
+    app = create_app({"INDEX_DIR": index_dir, **({"SAVED_SEARCHES": saved} if saved else {})})
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+def page_total(page: object) -> int:
+    """The story count a search page shows (a Playwright page)."""
+    return int(page.locator("#results-title strong").inner_text().replace(",", ""))  # type: ignore[attr-defined]
 
 
 def need_corpora(*parts: str) -> Path:

@@ -7,6 +7,7 @@ writer below, so the readers meet real files. Shared by the tests and bench/benc
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import struct
 from collections.abc import Sequence
@@ -356,3 +357,41 @@ def character_accuracy(got: str, want: str) -> float:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (w != g)))
         previous = current
     return 1 - previous[-1] / max(1, len(want))
+
+
+# Stories whose names the archive must join into entities (tests/test_curation*.py): each record carries its
+# entities, as an export does, so indexing them runs no NER; the bodies define abbreviations as wire copy does.
+NAMED_STORIES = (
+    ("Oil ministers meet in Vienna", "Ministers of the Organization of Petroleum Exporting Countries (OPEC) met in "
+     "Vienna on Monday to discuss output.", {"organizations": ["Organization of Petroleum Exporting Countries", "OPEC"],
+                                             "places": ["Vienna"]}, "1987-03-02"),
+    ("OPEC holds output", "OPEC kept its output ceiling unchanged, delegates said in Vienna.",
+     {"organizations": ["OPEC"], "places": ["Vienna"]}, "1987-03-03"),
+    ("Cartel output steady", "The Organisation of Petroleum Exporting Countries kept output steady.",
+     {"organizations": ["Organisation of Petroleum Exporting Countries"]}, "1987-03-04"),
+    ("Reagan speaks", "Reagan told reporters the budget would pass.", {"people": ["Reagan"]}, "1987-03-05"),
+    ("White House budget", "President Ronald Reagan sent his budget to Congress.", {"people": ["Ronald Reagan"]},
+     "1987-03-06"),
+    ("Kyiv talks", "Volodymyr Zelenskiy met envoys in Kyiv.", {"people": ["Volodymyr Zelenskiy"], "places": ["Kyiv"]},
+     "2023-03-01"),
+    ("Kyiv talks again", "Volodymyr Zelensky met envoys in Kiev.", {"people": ["Volodymyr Zelensky"],
+                                                                   "places": ["Kiev"]}, "2023-03-02"),
+    ("Ankara visit", "Tayyip Erdoğan visited Ankara.", {"people": ["Tayyip Erdoğan"], "places": ["Ankara"]},
+     "2023-03-03"),
+    ("Ankara visit two", "Tayyip Erdogan visited Ankara again.", {"people": ["Tayyip Erdogan"], "places": ["Ankara"]},
+     "2023-03-04"),
+    ("Smiths meet", "John Smith and Jane Smith met. Smith spoke.", {"people": ["John Smith", "Jane Smith", "Smith"]},
+     "2023-03-05"),
+    ("Bank statement", "The Bank of England said rates would hold.", {"people": ["Bank of England"]}, "2023-03-06"),
+)  # fmt: skip
+
+
+def named_stories_jsonl() -> str:
+    """NAMED_STORIES as JSON Lines in the archive's own shape (`entities` given, so no NER runs)."""
+    filler = " The talks went on into the evening, with officials from several delegations present."
+    lines = []
+    for n, (headline, body, entities, published) in enumerate(NAMED_STORIES):
+        record = {"id": f"named-{n}", "headline": headline, "body": body + filler * (n % 3 + 1),
+                  "entities": entities, "published": published}  # fmt: skip
+        lines.append(json.dumps(record, ensure_ascii=False))
+    return "\n".join(lines) + "\n"

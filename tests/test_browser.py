@@ -10,32 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from werkzeug.serving import make_server
 
 from archive.cli import main
-from archive.web import create_app
-from tests.helpers import ROOT
+from tests.helpers import SHOTS, page_total, serve
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = ROOT / "test-output" / "screenshots"
-# Without these, Chromium keeps trying to reach Google's hosts, which this machine's network refuses.
-QUIET_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PWN = "window.__pwned = (window.__pwned || 0) + 1"
 HOSTILE = [
     f"<script>{PWN}; alert('headline')</script> Erdogan meets <b>Putin</b>\n\n"
@@ -44,15 +28,6 @@ HOSTILE = [
     f'ANKARA (Reuters) - Vladimir Putin met <a href="javascript:{PWN}">Erdogan</a> and '
     f'<svg onload="{PWN}"></svg> officials from the Turkish Foreign Ministry in Ankara.\n',
 ]
-
-
-def serve(index_dir: Path, saved: Path | None = None) -> Iterator[str]:
-    app = create_app({"INDEX_DIR": index_dir, **({"SAVED_SEARCHES": saved} if saved else {})})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -76,23 +51,6 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from serve(index_dir, index_dir / "saved.json")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=QUIET_FLAGS)
-        yield browser
-        browser.close()
-
-
-def total(page) -> int:
-    return int(page.locator("#results-title strong").inner_text().replace(",", ""))
-
-
 def facet_count(page, facet: str, name: str) -> int:
     value = page.get_by_role("link", name=re.compile(f"^{name}"))
     item = page.locator(f".facet[aria-labelledby='facet-{facet}'] li", has=value)
@@ -105,16 +63,16 @@ def test_search_tick_two_countries_dates_article_entity_export(corpus_server, br
     page.get_by_label("Search the archive").fill("oil")
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url("**/search?q=oil*")
-    everything = total(page)
+    everything = page_total(page)
     us, gb = facet_count(page, "country", "🇺🇸 United States"), facet_count(page, "country", "🇬🇧 United Kingdom")
 
     page.locator("#facet-country ~ ul").get_by_role("link", name=re.compile("^🇺🇸 United States")).click()
     page.wait_for_url("**country=US*")
-    assert total(page) == us
+    assert page_total(page) == us
     topic_with_us = facet_count(page, "topic", "economy, business and finance")
     page.locator("#facet-country ~ ul").get_by_role("link", name=re.compile("^🇬🇧 United Kingdom")).click()
     page.wait_for_url("**country=GB*")
-    both = total(page)
+    both = page_total(page)
     assert max(us, gb) < both <= us + gb < everything
     assert facet_count(page, "country", "🇬🇧 United Kingdom") == gb  # the ticked facet keeps its own counts
     assert facet_count(page, "topic", "economy, business and finance") > topic_with_us  # others follow the ticks
@@ -127,7 +85,7 @@ def test_search_tick_two_countries_dates_article_entity_export(corpus_server, br
     page.get_by_label("To", exact=True).fill("2024-03-31")
     page.get_by_role("button", name="Set dates").click()
     page.wait_for_url("**to=2024-03-31*")
-    march = total(page)
+    march = page_total(page)
     assert 0 < march < both
     assert all("2024-03" in d for d in page.locator(".hit time").all_inner_texts())
     page.screenshot(path=str(SHOTS / "search.png"), full_page=True)
@@ -156,7 +114,7 @@ def test_search_tick_two_countries_dates_article_entity_export(corpus_server, br
 def test_a_story_with_versions_opens_them_on_its_article_page(corpus_server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{corpus_server}/search?q=" + "headline:%22british ports group said to plan bond issue%22")
-    assert total(page) == 1  # three wire copies, one story
+    assert page_total(page) == 1  # three wire copies, one story
     page.get_by_role("link", name=re.compile(r"^\d+ other versions?$")).click()
     page.wait_for_url("**/articles/*#versions")
     versions = page.locator("#versions li")
@@ -173,17 +131,17 @@ def test_the_search_box_says_what_it_changed_and_offers_the_operator_reading(cor
     page.goto(f"{corpus_server}/search?q=" + "oil or gas OR")
     notices = page.get_by_role("list", name="How the search box read your search")
     assert notices.is_visible() and notices.inner_text().strip() == "The trailing OR was ignored."
-    literal = total(page)
+    literal = page_total(page)
     assert literal >= 1
     offer = page.locator(".suggestion.operators")
     assert offer.is_visible() and offer.inner_text() == "Search for oil OR gas instead?"
     offer.get_by_role("link", name="oil OR gas").click()
     page.wait_for_url("**/search?q=oil+OR+gas")
-    assert total(page) > literal  # either word finds more than both
+    assert page_total(page) > literal  # either word finds more than both
     assert not page.locator(".suggestion.operators").count() and not page.locator(".notices").count()
     page.goto(f"{corpus_server}/search?q=" + "%22air defences")  # an unclosed quote: the phrase, and a notice
     assert "The quote that was never closed was closed at the end." in page.locator(".notices").inner_text()
-    assert total(page) == 1
+    assert page_total(page) == 1
     page.close()
 
 

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import CORPORA, CORPUS, SEED, Started
-from tests.test_browser import CHROMIUM, QUIET_FLAGS, SHOTS
+from tests.helpers import CHROMIUM, CORPORA, CORPUS, QUIET_FLAGS, SEED, SHOTS, Started
 
 pytestmark = pytest.mark.browser
 WIRE = CORPUS / "reuters" / "wire-2023-2024.sgm"  # Reuters-21578 SGML written for the tests

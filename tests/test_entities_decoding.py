@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.ingest.enrich.aliases import find_aliases
+from archive.ingest.enrich.aliases import defined_aliases
 from archive.ingest.enrich.entities import clean_name
 from archive.ingest.enrich.spans import decode_spans
 
@@ -76,7 +76,7 @@ def test_defined_short_names_are_found_with_their_long_names() -> None:
         "and the U.S. Federal Reserve Board (FRB) agreed. OPEC (OPEC) spoke. Industrial Equity (Pacific) Ltd and "
         "Domestic Debt(Dec vs Nov) rose; Sudan People's Liberation Army (SPLA) rebels fought."
     )
-    assert find_aliases(text) == (
+    assert defined_aliases(text) == (
         ("OPEC", "Organization of Petroleum Exporting Countries"),
         ("ATPC", "Association of Tin Producing Countries"),
         ("NTT", "Nippon Telegraph and Telephone Corp"),
@@ -86,7 +86,7 @@ def test_defined_short_names_are_found_with_their_long_names() -> None:
 
 
 def test_brackets_that_spell_nothing_are_no_alias() -> None:
-    assert find_aliases("Chase Manhattan Bank (CMB) and the Bank of England (BOE) met Smith (UK).") == (
+    assert defined_aliases("Chase Manhattan Bank (CMB) and the Bank of England (BOE) met Smith (UK).") == (
         ("CMB", "Chase Manhattan Bank"),
         ("BOE", "Bank of England"),
     )

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import index_with_cli
-from tests.test_browser import SHOTS, browser, serve, total  # noqa: F401 (browser: the module's fixture)
+from tests.helpers import SHOTS, index_with_cli, page_total, serve
 
 pytestmark = pytest.mark.browser
 STORIES = {
@@ -52,7 +51,7 @@ def marks(page) -> dict[str, object]:
     }
 
 
-def test_star_tag_note_and_collect_a_story_filter_by_each_and_keep_them_through_reindexing(archive, browser):  # noqa: F811
+def test_star_tag_note_and_collect_a_story_filter_by_each_and_keep_them_through_reindexing(archive, browser):
     folder, index_dir, url = archive
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page.goto(f"{url}/search?q=harbour")
@@ -92,13 +91,13 @@ def test_star_tag_note_and_collect_a_story_filter_by_each_and_keep_them_through_
 
     # Each is a facet with counts and a filter, as the others are.
     page.goto(f"{url}/search")
-    assert total(page) == 3
+    assert page_total(page) == 3
     for facet, name, stories in (("tag", "Port deals", 2), ("star", "★ Starred", 1), ("collection", "Aarhus quay", 1)):
         page.goto(f"{url}/search")
         link = page.locator(f"#facet-{facet} ~ ul").get_by_role("link", name=re.compile(f"^{re.escape(name)}"))
         link.click()
         page.wait_for_url(f"**{facet}=*")
-        assert total(page) == stories, facet
+        assert page_total(page) == stories, facet
         assert page.get_by_role("link", name="Harbour contract goes to a Danish builder").count() == 1
         assert page.locator(".hit a.tag.mine", has_text="Port deals").count() == stories  # the marks on each hit
 
@@ -110,7 +109,7 @@ def test_star_tag_note_and_collect_a_story_filter_by_each_and_keep_them_through_
     page.goto(article_url)
     assert marks(page) == expected
     page.goto(f"{url}/search?tag=Port+deals")
-    assert total(page) == 2
+    assert page_total(page) == 2
 
     # The collection's page lists the story, and its export carries the tags and notes.
     page.goto(f"{url}/collections")
@@ -124,7 +123,7 @@ def test_star_tag_note_and_collect_a_story_filter_by_each_and_keep_them_through_
     page.close()
 
 
-def test_on_a_phone_the_tags_and_source_come_before_the_text(archive, browser):  # noqa: F811
+def test_on_a_phone_the_tags_and_source_come_before_the_text(archive, browser):
     _, _, url = archive
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{url}/search?q=ferry")

@@ -11,24 +11,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from tests.helpers import index_with_cli
-from tests.test_browser import CHROMIUM, QUIET_FLAGS, SHOTS, serve, total
+from tests.helpers import SHOTS, index_with_cli, page_total, serve
 
 pytestmark = pytest.mark.browser
 PORTS = "headline:%22british ports group said to plan bond issue%22"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=QUIET_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +92,7 @@ def test_a_saved_search_feed_lists_a_new_matching_file_once_indexed(news, browse
     assert page.locator(".saved-news").inner_text() == "New in your saved searches: Cocoa watch (1 new)"
     page.locator(".saved-news").get_by_role("link", name="Cocoa watch").click()
     page.wait_for_url("**/search?q=cocoa")
-    assert total(page) == 2 and page.locator(".saved-news").count() == 0
+    assert page_total(page) == 2 and page.locator(".saved-news").count() == 0
 
     page.goto(f"{url}/saved")  # rename, then delete: it asks first
     page.get_by_label("Rename Cocoa watch").click()
@@ -133,14 +119,14 @@ def test_on_a_phone_the_filters_button_opens_the_facets(corpus_server, browser):
     facets = page.get_by_role("complementary", name="Filters")
     assert not facets.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    stories = total(page)
+    stories = page_total(page)
     button.click()
     assert facets.is_visible() and abs(facets.bounding_box()["y"]) < 1  # over the page, from its top
     page.screenshot(path=str(SHOTS / "search-phone-filters.png"))
     topic = facets.locator("#facet-topic ~ ul a").first
     topic.click()
     page.wait_for_url("**topic=*")
-    assert total(page) <= stories and page.get_by_role("button", name="Filters (2)").is_visible()
+    assert page_total(page) <= stories and page.get_by_role("button", name="Filters (2)").is_visible()
     page.get_by_role("button", name="Filters (2)").click()
     page.get_by_role("link", name=re.compile(r"^Show [\d,]+ stor(y|ies)$")).click()
     assert not facets.is_visible()

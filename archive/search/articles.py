@@ -11,6 +11,7 @@ from whoosh.index import Index
 
 from archive.facets import BY_NAME, COMPANY
 from archive.search.counts import histogram, top_values
+from archive.search.entities import entity_map, reading
 from archive.search.query import parse_query
 from archive.search.ranking import by_date
 from archive.search.request import SearchRequest
@@ -29,8 +30,10 @@ def get_article(ix: Index, article_id: str) -> dict[str, Any] | None:
 
     An exact copy is its own metadata (source, URL, date) over its original's text and entities,
     with `copy_of` naming the original. Its `url` is None unless it is an http(s) URL (`url_text` keeps the rest).
+    Entities and authors are named as the archive's entities are (joined, corrected, hidden ones left out).
     """
-    searcher = snapshot(ix).searcher
+    snap = snapshot(ix)
+    searcher = snap.searcher
     stored = searcher.document(id=article_id)
     if not stored:
         return None
@@ -38,7 +41,7 @@ def get_article(ix: Index, article_id: str) -> dict[str, Any] | None:
     original = searcher.document(id=stored["copy_of"]) if stored.get("copy_of") else None
     if original:
         article = {**article_from_stored(original), **article, "copy_of": stored["copy_of"]}
-    return with_safe_url(article)
+    return with_safe_url(entity_map(snap).article(article))
 
 
 def source_file(ix: Index, article_id: str) -> str | None:
@@ -95,9 +98,20 @@ def similar(ix: Index, article_id: str, top: int = SIMILAR) -> list[dict[str, An
 
 
 def entity(ix: Index, facet: str, value: str, *, latest: int = ENTITY_LATEST) -> dict[str, Any]:
-    """One person, organisation, country, topic…: its story count, coverage over time, company and latest."""
+    """One person, organisation, country, topic…: its story count, coverage over time, company and latest.
+
+    `facet` and `value` are the entity's as shown (a name it gathers, or its name before a rename, gives
+    the entity it is now); `names` are the found names it gathers, with their stories and why each was
+    joined; a hidden entity has no stories (`hidden`); `problem` says why entities.toml was not applied.
+    """
     snap = snapshot(ix)
-    columns = snap.columns
+    read = reading(snap)
+    columns = read.columns
+    found = read.entities.entity(facet, value)
+    names: list[dict[str, Any]] = []
+    if found is not None:
+        facet, value = found.facet, found.name
+        names = [{"name": m.name, "stories": m.stories, "why": m.why} for m in found.members if m.stories]
     docs = columns.eligible & columns.with_values(facet, columns.terms.lookup(facet, [value]))
     company = {}
     for other in COMPANY:
@@ -112,6 +126,11 @@ def entity(ix: Index, facet: str, value: str, *, latest: int = ENTITY_LATEST) ->
         "histogram": histogram(columns, docs),
         "cooccurring": company,
         "latest": [_brief(snap, d) for d, _ in by_date(snap, docs, newest=True, stories=latest)],
+        "names": names,
+        "found_in": found.found_in if found else facet,
+        "hidden": bool(found and found.hidden),
+        "corrected": bool(found and found.table),
+        "problem": read.entities.problem,
     }
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from archive.facets import Facet
 from archive.search.annotated import annotation_counts
+from archive.search.entities import view
 from archive.store import ColumnView, Snapshot
 from archive.store.columns import UNDATED, month_label
 
@@ -20,7 +21,7 @@ def facet_counts(snap: Snapshot, facet: Facet, mask: np.ndarray, limit: int | No
     """A facet's counts over the masked documents, from the columns or (tags, stars, collections) the annotations."""
     if facet.annotation:
         return annotation_counts(snap, facet, mask, limit)
-    return top_values(snap.columns, facet, mask, limit)
+    return top_values(view(snap), facet, mask, limit)  # people, organisations…: as entities
 
 
 def top_values(columns: ColumnView, facet: Facet, mask: np.ndarray, limit: int | None) -> dict[str, int]:

@@ -155,10 +155,16 @@ def export_name(request: SearchRequest, fmt: str, today: date) -> str:
     return f"archive-{slug or 'export'}-{today.isoformat()}.{fmt}"
 
 
-def csv_lines(records: Iterable[dict[str, Any]], *, full_text: bool = False, bom: bool = True) -> Iterator[str]:
-    """CSV a line at a time, after a byte-order mark (`bom`); lists become `a; b; c` so each article stays one
-    row."""
-    columns = FULL_TEXT_COLUMNS if full_text else EXPORT_COLUMNS
+def csv_lines(
+    records: Iterable[dict[str, Any]],
+    *,
+    full_text: bool = False,
+    bom: bool = True,
+    columns: tuple[str, ...] | None = None,
+) -> Iterator[str]:
+    """CSV a line at a time, after a byte-order mark (`bom`); lists become `a; b; c` so each article (or watched
+    name, with its own `columns`) stays one row."""
+    columns = columns or (FULL_TEXT_COLUMNS if full_text else EXPORT_COLUMNS)
     buffer = io.StringIO()
     if bom:
         buffer.write(BOM)

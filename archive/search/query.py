@@ -22,6 +22,7 @@ from archive.errors import BadQuery
 from archive.facets import BY_NAME
 from archive.search import syntax, values
 from archive.search.annotated import annotation_query
+from archive.search.entities import reading
 from archive.search.matchset import TypedPhrase
 from archive.store import TEXT_ANALYZER, snapshot
 
@@ -196,7 +197,10 @@ class _Builder:
             if not found:
                 self.note(f"“{leaf.typed}”: no {facet.singular.lower()} in the archive is called “{leaf.text}”")
             return ids
-        found, known = values.resolve(snap.columns.terms, name, leaf.text)
+        read = reading(snap)
+        found, known = values.resolve(read.columns.terms, name, leaf.text)  # any name of an entity finds it
+        shown = dict.fromkeys(read.entities.shown_name(name, value) for value in found)
+        found = [value for value in shown if value is not None]  # each entity once, by the name it is shown as
         if len(found) > values.MAX_VALUES:
             raise BadQuery(f"“{leaf.typed}” stands for more than {values.MAX_VALUES:,} {facet.title.lower()}; "
                            "give more of the name")  # fmt: skip
@@ -208,7 +212,11 @@ class _Builder:
             shown = " or ".join(values.label(name, v) for v in found[:5])
             more = f" and {len(found) - 5} more" if len(found) > 5 else ""
             self.note(f"{leaf.typed} was read as {shown}{more}")
-        terms = [query.Term(name, value) for value in found]
+        # Each entity by every name it was found under (hidden ones by none).
+        found_as = dict.fromkeys(pair for value in found for pair in read.entities.found_names(name, value))
+        terms = [query.Term(facet_name, value) for facet_name, value in found_as]
+        if not terms:
+            return query.NullQuery
         return query.Or(terms) if len(terms) > 1 else terms[0]
 
 

@@ -13,6 +13,7 @@ from whoosh.index import Index
 from archive.article import page_at
 from archive.facets import REGISTRY
 from archive.search.counts import date_span, facet_counts, histogram
+from archive.search.entities import view
 from archive.search.highlight import snippets
 from archive.search.query import read_query
 from archive.search.ranking import ranked
@@ -40,7 +41,7 @@ def search(ix: Index, request: SearchRequest) -> dict[str, Any]:
     reading = read_query(ix, request.q)
     q = reading.query
     snap = snapshot(ix)
-    columns = snap.columns
+    columns = view(snap)
     chosen = select(snap, q, request)
     total = columns.count_stories(chosen.matched)
     pages = max(1, -(-total // request.per_page))

@@ -14,6 +14,7 @@ from whoosh import query
 from archive.errors import BadQuery
 from archive.facets import BY_NAME
 from archive.search.annotated import annotation_mask
+from archive.search.entities import view
 from archive.search.matchset import Postings, matching
 from archive.search.query import QUERY_ERRORS, matches_everything
 from archive.search.request import SearchRequest
@@ -61,7 +62,7 @@ def facet_mask(snap: Snapshot, facet: str, values: tuple[str, ...]) -> np.ndarra
     """Documents having any of these values of a facet: from the columns, or the annotations for tags and the like."""
     if BY_NAME[facet].annotation:
         return annotation_mask(snap, facet, values)
-    columns = snap.columns
+    columns = view(snap)  # entities: any of an entity's names selects all its stories
     return columns.with_values(facet, columns.terms.lookup(facet, values))
 
 

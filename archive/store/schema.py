@@ -55,6 +55,9 @@ def make_schema() -> fields.Schema:
         group=fields.ID(stored=True),
         copy_of=fields.ID(stored=True),
         exact=fields.ID(),  # the exact-copy key, on original articles only
+        # Abbreviations the text defines, `SHORT|Long Name`: its term list is the archive's list of them,
+        # with how many articles define each (archive.search.entities joins the two names everywhere).
+        aliases=_keyword(),
         data=fields.STORED,
     )
     for facet in INDEXED:
@@ -87,6 +90,7 @@ def article_document(article: Article, content_hash: str, file: str, *, group: s
     }
     for facet in INDEXED:
         doc[facet.name] = _keyword_value(facet.values(article))
+    doc["aliases"] = _keyword_value(alias_term(short, long) for short, long in article.aliases)
     if published is not None:
         doc["published"] = published
     return doc
@@ -94,6 +98,14 @@ def article_document(article: Article, content_hash: str, file: str, *, group: s
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+ALIAS_SEPARATOR = "|"
+
+
+def alias_term(short: str, long: str) -> str:
+    """One definition as the `aliases` field keeps it: `OPEC|Organization of Petroleum Exporting Countries`."""
+    return f"{short.replace(ALIAS_SEPARATOR, ' ')}{ALIAS_SEPARATOR}{long.replace(ALIAS_SEPARATOR, ' ')}"
 
 
 # What an exact copy keeps of its own: where and when it was published. The text and what

@@ -12,6 +12,7 @@ only the segments that changed, and segment columns are memory-mapped once per p
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections.abc import Iterable
@@ -66,6 +67,15 @@ class ColumnView:
             self.ids[facet] = np.concatenate(ids).astype(np.int32) if ids else np.zeros(0, dtype=np.int32)
         self._lock = threading.Lock()
         self._entry_docs: dict[str, np.ndarray] = {}
+
+    def with_facets(self, offsets: dict[str, np.ndarray], ids: dict[str, np.ndarray], terms: Any) -> ColumnView:
+        """This view with other values for some facets, numbered by `terms` (archive.search.entities: each
+        found name replaced by its entity); every other column is shared."""
+        view = copy.copy(self)
+        view.offsets, view.ids, view.terms = {**self.offsets, **offsets}, {**self.ids, **ids}, terms
+        view._lock = threading.Lock()
+        view._entry_docs = {name: docs for name, docs in self._entry_docs.items() if name not in offsets}
+        return view
 
     def entry_docs(self, facet: str) -> np.ndarray:
         """For every (document, value) entry of a facet, its document number."""

@@ -78,7 +78,7 @@ def api_entity(facet: str, value: str) -> Any:
     if facet not in ENTITY_PAGES:
         raise BadParameter(f"must be one of {', '.join(ENTITY_PAGES)}", subject="facet")
     summary = entity(get_index(), facet, value)
-    if not summary["total"]:
+    if not summary["total"] and not summary["hidden"]:
         return json_error(404, f"no articles with {facet} {value!r}")
     return jsonify(summary)
 

@@ -213,7 +213,14 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": _json("The entity", {"type": "object", "properties": {
                     "facet": {"type": "string"}, "value": {"type": "string"}, "total": {"type": "integer"},
                     "histogram": {"$ref": "#/components/schemas/Histogram"}, "cooccurring": counts,
-                    "latest": {"type": "array", "items": {"type": "object"}}}}),
+                    "latest": {"type": "array", "items": {"type": "object"}},
+                    "names": {"type": "array", "description": "the found names it gathers, with why each joined",
+                              "items": {"type": "object", "properties": {
+                                  "name": {"type": "string"}, "stories": {"type": "integer"},
+                                  "why": {"type": "string"}}}},
+                    "found_in": {"type": "string"}, "hidden": {"type": "boolean"}, "corrected": {"type": "boolean"},
+                    "problem": {"type": "string", "nullable": True,
+                                "description": "why entities.toml is not applied"}}}),
                     "404": {"$ref": "#/components/responses/NotFound"}, **ERRORS},
             }},
             **_annotation_paths(article_id),

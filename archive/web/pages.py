@@ -8,7 +8,18 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from archive.article import page_at
 from archive.display import country_flag, country_name, topic_label
@@ -16,9 +27,13 @@ from archive.errors import ArchiveError, BadParameter, IndexMissing
 from archive.facets import BY_NAME, ENTITY_PAGES, NAMES, REGISTRY
 from archive.names import printable
 from archive.search import (
+    CORRECTED,
     FACET_LIMIT,
+    TYPES,
     SearchRequest,
     cite,
+    correct,
+    corrected,
     count_since,
     entity,
     get_article,
@@ -31,6 +46,7 @@ from archive.search import (
     versions,
     what_changed,
 )
+from archive.search.watchlist import csv_rows, read_names, watchlist
 from archive.store.sources import original_file
 from archive.web import saved
 from archive.web.feed import CONTENT_TYPE as FEED_TYPE
@@ -131,6 +147,12 @@ def original(article_id: str) -> Any:
     return send_file(stream, mimetype=mimetype, as_attachment=True, download_name=printable(path.name), max_age=0)
 
 
+@bp.get("/entities")
+def corrections_page() -> Any:
+    """Every correction in entities.toml, hidden entities among them, each linked to its page."""
+    return render_template("corrections.html", summary=corrected(get_index()))
+
+
 @bp.get("/entities/<facet>/<path:value>")
 def entity_page(facet: str, value: str) -> Any:
     """A person, organisation, country, topic…: how much, when, with whom, and the latest stories."""
@@ -140,9 +162,57 @@ def entity_page(facet: str, value: str) -> Any:
         summary = entity(get_index(), facet, value)
     except IndexMissing:
         abort(404)
-    if not summary["total"]:
+    if (summary["facet"], summary["value"]) != (facet, value):  # a name it gathers, or its name before a rename
+        return redirect(url_for("pages.entity_page", facet=summary["facet"], value=summary["value"]))
+    if not summary["total"] and not summary["hidden"]:
         abort(404, f"No articles about {facet_label(facet, value)}.")
     return render_template("entity.html", entity=summary, title=BY_NAME[facet].singular)
+
+
+@bp.post("/entities/<facet>/<path:value>")
+def correct_entity(facet: str, value: str) -> Any:
+    """A correction from the entity page's forms (rename or merge, type, hide, show, separate a name),
+    kept in entities.toml; then the entity's page, wherever it is now."""
+    form = request.form
+    action = form.get("action", "")
+    argument = form.get({"rename": "name", "merge": "name", "type": "type", "separate": "alias"}.get(action, ""), "")
+    shown_facet, shown_name = correct(get_index(), facet, value, action, argument)
+    return redirect(url_for("pages.entity_page", facet=shown_facet, value=shown_name), code=303)
+
+
+MAX_WATCHLIST_BYTES = 1 << 20
+
+
+@bp.get("/watchlist")
+def watchlist_page() -> Any:
+    """Paste or upload a list of names; each comes back with its stories."""
+    return render_template("watchlist.html", rows=None, names="")
+
+
+@bp.post("/watchlist")
+def watchlist_results() -> Any:
+    """The names pasted (`names`) or uploaded (`file`, one a line or CSV with a `name` column), each with its
+    story count, latest story and search; `format=csv` downloads the same rows."""
+    if (request.content_length or 0) > MAX_WATCHLIST_BYTES:
+        raise BadParameter(f"the list is larger than {MAX_WATCHLIST_BYTES >> 20} MiB", subject="file")
+    upload = request.files.get("file")
+    text = request.form.get("names", "")
+    subject = "names"
+    if upload is not None and upload.filename:
+        subject = f"file ({printable(upload.filename)})"
+        try:
+            text = upload.read(MAX_WATCHLIST_BYTES + 1).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise BadParameter("is not UTF-8 text (save it as UTF-8 CSV or plain text)", subject=subject) from exc
+    names = read_names(text, subject=subject)
+    if not names:
+        raise BadParameter("no names in it: one a line, or CSV with a name column", subject=subject)
+    rows = watchlist(get_index(), names)
+    if request.form.get("format") == "csv":
+        body = csv_rows(rows, url_for("pages.search_page", _external=True))
+        headers = {"Content-Disposition": 'attachment; filename="watchlist.csv"'}
+        return Response(body, content_type="text/csv; charset=utf-8", headers=headers)
+    return render_template("watchlist.html", rows=rows, names="\n".join(names))
 
 
 @bp.get("/saved")
@@ -398,6 +468,8 @@ def register_template_helpers(app: Flask) -> None:
         country_flag=country_flag,
         topic_label=topic_label,
         FACETS=REGISTRY,
+        CORRECTED=CORRECTED,
+        TYPES=TYPES,
         FACET_NAMES=NAMES,
         FACET=BY_NAME,
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archive.article import Article
-from archive.ingest.enrich.aliases import find_aliases
+from archive.ingest.enrich.aliases import defined_aliases
 from archive.ingest.enrich.entities import LABEL_OF_KIND, merge_entities
 from archive.ingest.enrich.resolve import assign_countries
 from archive.ingest.enrich.spans import decode_spans
@@ -60,7 +60,7 @@ class Enricher:
     def _complete(self, article: Article) -> Article:
         """An imported article: its own entities, and countries and topics where it has none."""
         if article.countries and article.topics:
-            return article
+            return article if article.aliases else replace(article, aliases=defined_aliases(article.body))
         enriched = self._enrich_one(article, name_spans(article))
         return replace(
             article,
@@ -71,7 +71,7 @@ class Enricher:
 
     def _enrich_one(self, article: Article, spans: list[tuple[int, int, str]]) -> Article:
         spans = decode_spans(article.body, spans)
-        aliases = find_aliases(article.body)
+        aliases = defined_aliases(article.body)
         countries = assign_countries(
             headline="" if article.headline_derived else article.headline,
             body=article.body,
