@@ -423,21 +423,46 @@ def _columns(raw: ColumnView, entities: EntityMap) -> ColumnView:
             target_id[facet][number] = -1 if entity.hidden else ids[entity.facet][entity.name]
     offsets, values = {}, {}
     for facet in changed:
-        docs, numbers = [], []
-        wanted = FACET_NAMES.index(facet)
-        for source in CORRECTED:
-            source_ids = raw.ids[source]
-            if not len(source_ids):
-                continue
-            keep = (target_facet[source][source_ids] == wanted) & (target_id[source][source_ids] >= 0)
-            docs.append(raw.entry_docs(source)[keep].astype(np.int64))
-            numbers.append(target_id[source][source_ids][keep])
-        width = max(len(names[facet]), 1)
-        pairs = np.unique(np.concatenate(docs) * width + np.concatenate(numbers)) if docs else np.zeros(0, np.int64)
-        per_doc = np.bincount(pairs // width, minlength=raw.size) if len(pairs) else np.zeros(raw.size, np.int64)
-        offsets[facet] = np.concatenate([[0], np.cumsum(per_doc)]).astype(np.int64)
-        values[facet] = pairs % width
+        offsets[facet], values[facet] = _corrected_facet(raw, facet, target_facet, target_id, len(names[facet]))
     return raw.with_facets(offsets, values, EntityTerms(raw.terms, names, ids, entities))
+
+
+def _corrected_facet(
+    raw: ColumnView, facet: str, target_facet: dict[str, np.ndarray], target_id: dict[str, np.ndarray], width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """One facet's corrected CSR columns (offsets, value numbers). Most entries stay as found; only the
+    documents that gain a renamed, merged or retyped entry are worked out again (each value once), and
+    the two parts are merged by document: sorting every entry of an archive took seconds at 300,000."""
+    wanted = FACET_NAMES.index(facet)
+    own_ids, own_docs = raw.ids[facet], raw.entry_docs(facet)
+    count = len(target_id[facet])
+    unchanged = (target_facet[facet] == wanted) & (target_id[facet] == np.arange(count))
+    same = unchanged[own_ids] if len(own_ids) else np.zeros(0, dtype=np.bool_)
+    moved_docs, moved_ids = [], []
+    for source in CORRECTED:
+        source_ids = raw.ids[source]
+        if not len(source_ids):
+            continue
+        keep = (target_facet[source][source_ids] == wanted) & (target_id[source][source_ids] >= 0)
+        if source == facet:
+            keep &= ~same
+        moved_docs.append(raw.entry_docs(source)[keep].astype(np.int64))
+        moved_ids.append(target_id[source][source_ids][keep])
+    moved = np.concatenate(moved_docs) if moved_docs else np.zeros(0, dtype=np.int64)
+    touched = np.zeros(raw.size, dtype=np.bool_)
+    touched[moved] = True
+    stay = same & ~touched[own_docs]
+    again = same & touched[own_docs]
+    width = max(width, 1)
+    pairs = np.unique(
+        np.concatenate([moved, own_docs[again].astype(np.int64)]) * width
+        + np.concatenate([*moved_ids, own_ids[again].astype(np.int64)])
+    )
+    docs = np.concatenate([own_docs[stay].astype(np.int64), pairs // width])
+    numbers = np.concatenate([own_ids[stay].astype(np.int64), pairs % width])
+    order = np.argsort(docs, kind="stable")  # two runs, each in document order: a merge
+    per_doc = np.bincount(docs, minlength=raw.size)
+    return np.concatenate([[0], np.cumsum(per_doc)]).astype(np.int64), numbers[order]
 
 
 def names_matching(entities: EntityMap, typed: str) -> list[tuple[str, str]]:
