@@ -264,3 +264,13 @@ class Started:
         except ProcessLookupError:
             return False
         return True
+
+
+def spans_of(text: str, *mentions: tuple[str, str]) -> list[tuple[int, int, str]]:
+    """NER spans for mentions given in text order as (string, label); each is found after the previous one."""
+    spans, at = [], 0
+    for name, label in mentions:
+        start = text.index(name, at)
+        spans.append((start, start + len(name), label))
+        at = start + len(name)
+    return spans

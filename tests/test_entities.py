@@ -3,16 +3,7 @@
 from __future__ import annotations
 
 from archive.ingest.enrich.entities import clean_name, merge_entities
-
-
-def spans_of(text: str, *mentions: tuple[str, str]) -> list[tuple[int, int, str]]:
-    """Spans for mentions given in text order as (string, label); each is found after the previous one."""
-    spans, at = [], 0
-    for name, label in mentions:
-        start = text.index(name, at)
-        spans.append((start, start + len(name), label))
-        at = start + len(name)
-    return spans
+from tests.helpers import spans_of
 
 
 def test_surnames_fold_into_full_names_and_rank_by_mentions():

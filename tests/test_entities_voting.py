@@ -9,16 +9,7 @@ from __future__ import annotations
 from archive.article import Entities
 from archive.ingest.enrich.entities import merge_entities
 from archive.ingest.enrich.resolve import assign_countries
-
-
-def spans_of(text: str, *mentions: tuple[str, str]) -> list[tuple[int, int, str]]:
-    """Spans for mentions given in text order as (string, label); each is found after the previous one."""
-    spans, at = [], 0
-    for name, label in mentions:
-        start = text.index(name, at)
-        spans.append((start, start + len(name), label))
-        at = start + len(name)
-    return spans
+from tests.helpers import spans_of
 
 
 def entities(text: str, *mentions: tuple[str, str], dateline: str | None = None) -> Entities:
