@@ -1,6 +1,7 @@
 """The desktop archive as a newcomer uses it, in a real browser: `archive app` on an empty archive, a folder
 added on /sources (a wrong path first), the progress followed to the end, searches, a file dropped into the
-folder found within seconds, the folder removed and its stories gone, and the archive stopped from its page.
+folder found within seconds, the folder removed and its stories gone, and the archive stopped from its page
+(started with SIGINT ignored, as a launcher or a background job starts it).
 
 Screenshots of /sources while indexing and after go to test-output/screenshots/.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -53,7 +55,12 @@ def test_add_a_folder_watch_it_index_search_and_remove_it(tmp_path: Path):
         (news / REUTERS.name).write_bytes(b"</REUTERS>".join(stories) + b"</REUTERS>\n")
     (news / "empty.txt").write_text("")  # a problem the page must name
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
-    app = Started(["app", "--index", str(tmp_path / "Desk"), "--port", "0", "--no-browser"], cwd=tmp_path, env=env)
+    # Started as a launcher or a background job starts it: with SIGINT ignored, which Stop must not depend on.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        app = Started(["app", "--index", str(tmp_path / "Desk"), "--port", "0", "--no-browser"], cwd=tmp_path, env=env)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     SHOTS.mkdir(parents=True, exist_ok=True)
     try:
         with sync_playwright() as playwright:

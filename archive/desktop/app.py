@@ -179,6 +179,10 @@ def run_app(
     for signum in stop_signals:
         if signum != signal.SIGINT:  # Ctrl-C is Python's KeyboardInterrupt already
             signal.signal(signum, stop)
+    # Stop on the Sources page interrupts the main thread as Ctrl-C does; a program started in the background
+    # (a launcher, `make run &`, a CI job) inherits SIGINT ignored, and Python then never interrupts anything.
+    if signal.SIGINT in stop_signals and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
     indexer = IndexerProcess(index_dir, interval, say)
     indexer.start()
