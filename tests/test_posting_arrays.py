@@ -12,7 +12,7 @@ import pytest
 from whoosh.reading import SegmentReader
 
 from archive.search.matchset import Postings, TypedPhrase, matching
-from archive.store import ArchiveWriter, open_index
+from archive.store import ArchiveWriter, open_index, postings
 from archive.store.check import check_index
 from archive.store.postings import BLOCK_POSTINGS, posting_arrays, read_blocks, spelling_is_exact, term_postings
 from archive.store.segments import merge_segments
@@ -79,7 +79,7 @@ def test_new_and_merged_segments_agree_with_their_blocks(tmp_path: Path) -> None
             leaf.close()
 
 
-def test_a_segment_whoosh_wrote_gets_arrays_at_the_next_commit(tmp_path: Path) -> None:
+def test_a_segment_whoosh_wrote_gets_arrays_at_the_next_commit(tmp_path: Path, monkeypatch) -> None:
     ix = open_index(tmp_path, create=True)
     with ix.writer() as whoosh_writer:
         for doc in _documents(400, 3):
@@ -88,6 +88,8 @@ def test_a_segment_whoosh_wrote_gets_arrays_at_the_next_commit(tmp_path: Path) -
     leaf = SegmentReader(ix.storage, ix.schema, segment)
     assert posting_arrays(leaf) is None
     leaf.close()
+    live = SegmentReader(ix.storage, ix.schema, segment)  # a web app's reader, open across the commit
+    assert posting_arrays(live) is None
     with ArchiveWriter(ix, tmp_path) as writer:
         writer.update_document(id="late", body="oil")
     old = next(s for s in ix._segments() if s.segment_id() == segment.segment_id())
@@ -96,8 +98,12 @@ def test_a_segment_whoosh_wrote_gets_arrays_at_the_next_commit(tmp_path: Path) -
         assert posting_arrays(leaf) is not None
         assert not spelling_is_exact(leaf)  # Whoosh numbered its spelling postings 0
         assert _agree(leaf) > 10
+        assert posting_arrays(live) is None  # it looked a moment ago
+        monkeypatch.setattr(postings, "MISSING_RETRY", 0.0)
+        assert posting_arrays(live) is not None  # and finds them when it looks again
     finally:
         leaf.close()
+        live.close()
 
 
 STORIES = {

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import pickle
 import struct
+import time
 import weakref
 from pathlib import Path
 from typing import Any
@@ -124,15 +125,22 @@ def _path(storage: Any, segment: Any) -> Path:
     return Path(storage.folder) / segment.make_filename(EXTENSION)
 
 
-_loaded: weakref.WeakKeyDictionary[Any, PostingArrays | None] = weakref.WeakKeyDictionary()
+MISSING_RETRY = 30.0  # seconds before a reader looks again for arrays a segment lacked (a writer may add them)
+
+# Per segment reader: its arrays, or when it was found to have none.
+_loaded: weakref.WeakKeyDictionary[Any, PostingArrays | float] = weakref.WeakKeyDictionary()
 
 
 def posting_arrays(leaf: Any) -> PostingArrays | None:
-    """The posting arrays of a segment reader's segment (loaded once per reader), or None without them."""
-    try:
-        return _loaded[leaf]
-    except KeyError:
-        pass
+    """The posting arrays of a segment reader's segment (loaded once per reader), or None without them.
+
+    A segment without them (one an older archive or Whoosh's writer made) gets them at the next commit,
+    while readers of it live on: a reader that found none looks again after MISSING_RETRY."""
+    known = _loaded.get(leaf)
+    if isinstance(known, PostingArrays):
+        return known
+    if known is not None and time.monotonic() - known < MISSING_RETRY:
+        return None
     arrays = None
     segment = leaf.segment()
     if segment is not None:
@@ -140,7 +148,7 @@ def posting_arrays(leaf: Any) -> PostingArrays | None:
             arrays = PostingArrays(_path(leaf.storage(), segment))
         except (OSError, AttributeError, ValueError, EOFError, pickle.UnpicklingError, struct.error):
             arrays = None  # none (a segment Whoosh wrote) or damaged: the blocks answer
-    _loaded[leaf] = arrays
+    _loaded[leaf] = arrays if arrays is not None else time.monotonic()
     return arrays
 
 
