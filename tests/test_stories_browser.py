@@ -10,6 +10,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers import SHOTS, index_with_cli, page_total, serve
 
@@ -45,10 +46,11 @@ def test_copy_citation_puts_the_shown_citation_on_the_clipboard(corpus_server, b
     assert shown.startswith("“BRITISH PORTS GROUP SAID TO PLAN BOND ISSUE.” Reuters, 21 May 2024. Archived copy: ")
     assert page.url.split("?")[0] in shown and "(accessed " in shown
     page.get_by_role("button", name="Copy citation").click()
-    assert page.get_by_role("status").inner_text() == "Copied citation."
+    expect(page.get_by_role("status")).to_have_text("Copied citation.")  # the clipboard answers asynchronously
     assert page.evaluate("navigator.clipboard.readText()") == shown
     page.get_by_text("BibTeX", exact=True).click()
     page.get_by_role("button", name="Copy BibTeX").click()
+    expect(page.get_by_role("status")).to_have_text("Copied BibTeX.")
     bibtex = page.evaluate("navigator.clipboard.readText()")
     assert (
         bibtex.startswith("@misc{reuters2024_") and "title = {{BRITISH PORTS GROUP SAID TO PLAN BOND ISSUE}}" in bibtex
