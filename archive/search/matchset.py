@@ -1,17 +1,16 @@
-"""The documents a query matches, unscored, as a sorted numpy array: posting blocks read whole.
+"""The documents a query matches, unscored, as a sorted numpy array: posting arrays read whole.
 
 Whoosh steps through matches one document at a time in Python; for the match set (what the
 totals, facet counts and histogram describe) only the document numbers matter, so each term's
-posting blocks are decoded with numpy and the query tree is evaluated with set operations.
-Phrases are checked with positions here too, and the search box's quotes (`TypedPhrase`: the
-words as typed, in order or near each other); parts this does not know (ranges) are left to
-Whoosh, for that part only.
+postings are read as arrays (archive.store.postings) and the query tree is evaluated with set
+operations. Phrases are checked over the candidates' positions with numpy too, and the search
+box's quotes (`TypedPhrase`: the words as typed, in order or near each other); parts this does
+not know (ranges) are left to Whoosh, for that part only.
 The postings read are kept (`Postings`) so scoring (archive.search.scoring) reads them once.
 """
 
 from __future__ import annotations
 
-import pickle
 import time
 from typing import Any
 
@@ -21,7 +20,14 @@ from whoosh.analysis import StemFilter
 from whoosh.formats import Characters
 
 from archive.errors import BadQuery
-from archive.store.postings import read_blocks, spelling_is_exact, term_postings
+from archive.store.postings import (
+    MAX_LENGTH,
+    decode_value,
+    spelling_is_exact,
+    term_positions,
+    term_postings,
+    values_at,
+)
 
 EMPTY = np.zeros(0, dtype=np.int64)
 NO_WEIGHTS = np.zeros(0, dtype=np.float64)
@@ -67,8 +73,8 @@ class Postings:
     def __init__(self, reader: Any) -> None:
         self.reader = reader
         self.deadline = time.monotonic() + WORK_SECONDS
-        self._read: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray, list[bytes]]] = {}
         self._ids: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
+        self._positions: dict[tuple[str, bytes], Positions] = {}
         self._expanded: dict[query.Query, list[bytes]] = {}
         self._words = 0
         self._forms: dict[tuple[str, str, str, bool], list[str] | None] = {}
@@ -77,20 +83,18 @@ class Postings:
     def of(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term weights) of one term: from the posting arrays where its segments have them."""
         key = self._key(fieldname, text)
-        if key in self._read:
-            return self._read[key][:2]
         if key not in self._ids:
             self.check()
             self._ids[key] = _read_ids(self.reader, *key)
         return self._ids[key]
 
-    def values(self, fieldname: str, text: str | bytes) -> list[bytes]:
-        """The term's encoded posting values (positions, characters), in document order."""
+    def positions(self, fieldname: str, text: str | bytes) -> Positions:
+        """Where the term stands in each document that holds it (a positional field)."""
         key = self._key(fieldname, text)
-        if key not in self._read:
+        if key not in self._positions:
             self.check()
-            self._read[key] = _read(self.reader, *key)
-        return self._read[key][2]
+            self._positions[key] = Positions.read(self.reader, *key)
+        return self._positions[key]
 
     def _key(self, fieldname: str, text: str | bytes) -> tuple[str, bytes]:
         if isinstance(text, str):
@@ -168,17 +172,74 @@ def _read_ids(reader: Any, fieldname: str, text: bytes) -> tuple[np.ndarray, np.
     return np.concatenate(ids), np.concatenate(weights)
 
 
-def _read(reader: Any, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
-    ids, weights, values = [], [], []
-    for leaf, offset in reader.leaf_readers():
-        leaf_ids, leaf_weights, leaf_values = read_blocks(leaf, fieldname, text)
-        if len(leaf_ids):
-            ids.append(leaf_ids + offset)
-            weights.append(leaf_weights)
-            values.extend(leaf_values)
-    if not ids:
-        return EMPTY, NO_WEIGHTS, []
-    return np.concatenate(ids), np.concatenate(weights), values
+class Positions:
+    """One term's occurrences over the archive: the documents holding it (sorted), where each one's
+    occurrences start in `positions` (`starts`, one more than the documents), and with character
+    offsets (the body) each occurrence's length, up to MAX_LENGTH."""
+
+    def __init__(self, ids: np.ndarray, starts: np.ndarray, positions: np.ndarray, lengths: np.ndarray | None) -> None:
+        self.ids, self.starts, self.positions, self.lengths = ids, starts, positions, lengths
+
+    @classmethod
+    def read(cls, reader: Any, fieldname: str, text: bytes) -> Positions:
+        ids, counts, positions, lengths = [], [], [], []
+        for leaf, offset in reader.leaf_readers():
+            leaf_ids, leaf_counts, leaf_positions, leaf_lengths = term_positions(leaf, fieldname, text)
+            if len(leaf_ids):
+                ids.append(leaf_ids + offset)
+                counts.append(leaf_counts)
+                positions.append(leaf_positions)
+                if leaf_lengths is not None:
+                    lengths.append(leaf_lengths)
+        if not ids:
+            return cls(EMPTY, np.zeros(1, dtype=np.int64), EMPTY, None)
+        all_counts = np.concatenate(counts)
+        starts = np.zeros(len(all_counts) + 1, dtype=np.int64)
+        np.cumsum(all_counts, out=starts[1:])
+        all_positions = np.concatenate(positions)
+        all_lengths = np.concatenate(lengths) if len(lengths) == len(ids) else None
+        return cls(np.concatenate(ids), starts, all_positions, all_lengths)
+
+    def among(self, candidates: np.ndarray, length: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The occurrences in these documents (sorted, each holding the term): for each, the number of its
+        document among the candidates and its position; with `length`, only those that long."""
+        rows = np.searchsorted(self.ids, candidates)
+        begin, counts = self.starts[rows], self.starts[rows + 1] - self.starts[rows]
+        total = int(counts.sum())
+        owner = np.repeat(np.arange(len(candidates), dtype=np.int64), counts)
+        firsts = np.cumsum(counts) - counts
+        at = np.arange(total, dtype=np.int64) - np.repeat(firsts - begin, counts)
+        positions = self.positions[at]
+        if length is not None and self.lengths is not None:
+            keep = self.lengths[at] == min(length, MAX_LENGTH)
+            owner, positions = owner[keep], positions[keep]
+        return owner, positions
+
+
+STRIDE = np.int64(2**32)  # a key of (candidate, position) is candidate x STRIDE + position: positions are 32-bit
+
+
+def _in_order(occurrences: list[tuple[np.ndarray, np.ndarray]], slop: int) -> np.ndarray:
+    """Keys (candidate x STRIDE + the first word's position) of the places where the words stand in order,
+    each 1 to `slop` positions after the one before, Whoosh's rule (1: adjacent)."""
+    owner, positions = occurrences[0]
+    starts = owner * STRIDE + positions  # where each run began
+    reached = starts
+    for owner, positions in occurrences[1:]:
+        keys = owner * STRIDE + positions
+        order = np.argsort(reached, kind="stable")
+        sorted_reached = reached[order]
+        found = np.full(len(keys), -1, dtype=np.int64)
+        for step in range(1, slop + 1):  # the latest earlier word this one follows, within slop
+            at = np.searchsorted(sorted_reached, keys - step)
+            hit = (found < 0) & (at < len(sorted_reached))
+            hit &= sorted_reached[np.minimum(at, len(sorted_reached) - 1)] == keys - step
+            found[hit] = order[at[hit]]
+        keep = found >= 0
+        reached, starts = keys[keep], starts[found[keep]]
+        if not len(reached):
+            break
+    return np.unique(starts)
 
 
 def matching(q: query.Query, searcher: Any, size: int, postings: Postings | None = None) -> np.ndarray:
@@ -247,27 +308,13 @@ def intersection(parts: list[np.ndarray], size: int) -> np.ndarray:
 
 def phrase_docs(q: query.Phrase, postings: Postings, size: int) -> np.ndarray:
     """Documents where the phrase's words stand in order, each within `slop` positions of the one before
-    (Whoosh's rule): the documents holding every word found with numpy, positions checked only there."""
+    (Whoosh's rule): the documents holding every word found from their ids, positions checked only there."""
     fieldname, words, slop = q.fieldname, q.words, max(1, q.slop)
-    found = [postings.of(fieldname, word)[0] for word in words]
-    candidates = intersection(found, size)
+    candidates = intersection([postings.of(fieldname, word)[0] for word in words], size)
     if len(words) == 1 or not len(candidates):
         return candidates
-    places = [np.searchsorted(ids, candidates) for ids in found]
-    encoded = [postings.values(fieldname, word) for word in words]
-    keep = []
-    for n, docnum in enumerate(candidates.tolist()):
-        reached = set(occurrences(encoded[0][places[0][n]]))
-        for i in range(1, len(words)):
-            positions = occurrences(encoded[i][places[i][n]])
-            reached = {p for p in positions if any(1 <= p - q <= slop for q in reached)}
-            if not reached:
-                break
-        if reached:
-            keep.append(docnum)
-        if n % 1024 == 1023:
-            postings.check()
-    return np.array(keep, dtype=np.int64)
+    starts = _in_order([postings.positions(fieldname, word).among(candidates) for word in words], slop)
+    return candidates[np.unique(starts // STRIDE)]
 
 
 def typed_phrase_docs(q: TypedPhrase, searcher: Any, postings: Postings, size: int) -> np.ndarray:
@@ -280,8 +327,7 @@ def typed_phrase_docs(q: TypedPhrase, searcher: Any, postings: Postings, size: i
     stored text is read only for those that hold another such form as well.
     """
     fieldname, words = q.fieldname, q.words
-    found = [postings.of(fieldname, word)[0] for word in words]
-    candidates = intersection(found, size)
+    candidates = intersection([postings.of(fieldname, word)[0] for word in words], size)
     if not len(candidates):
         return candidates
     reader = postings.reader
@@ -299,40 +345,79 @@ def typed_phrase_docs(q: TypedPhrase, searcher: Any, postings: Postings, size: i
             candidates, unsure = candidates[keep], unsure[keep]
             mixed, _ = postings.spelled(fieldname, others)
             unsure |= ~exact[candidates] | _mask(mixed, size)[candidates]
-    places = [np.searchsorted(ids, candidates) for ids in found]
-    encoded = [postings.values(fieldname, word) for word in words]
-    analyzer = reader.schema[fieldname].analyzer
+    if not len(candidates):
+        return candidates
+    found = [
+        postings.positions(fieldname, word).among(candidates, len(form) if chars and form else None)
+        for word, form in zip(words, q.exact, strict=True)
+    ]
+    if q.near:
+        matched = _near(found, len(candidates), q.near, unsure, postings)
+    else:
+        starts = _in_order(found, 1)
+        matched = {int(key // STRIDE): [] for key in starts}
+        for key in starts[unsure[starts // STRIDE]]:
+            start = int(key % STRIDE)
+            matched[int(key // STRIDE)].append(tuple(range(start, start + len(words))))
+    doubtful = sorted(int(candidates[c]) for c in matched if unsure[c])
+    values = [_values_at(reader, fieldname, word, doubtful) for word in words] if chars and doubtful else []
     keep = []
-    for n, docnum in enumerate(candidates.tolist()):
-        at = [occurrences(encoded[i][places[i][n]], q.exact[i] if chars else None) for i in range(len(words))]
-        matches = phrase_matches(at, q.near, first=not unsure[n])
-        if matches and unsure[n]:
+    analyzer = reader.schema[fieldname].analyzer
+    for n, (candidate, matches) in enumerate(sorted(matched.items())):
+        docnum = int(candidates[candidate])
+        if unsure[candidate]:
             text = searcher.stored_fields(docnum).get(fieldname) or ""
-            matches = [m for m in matches if _typed_at(m, text, verify, chars, encoded, places, n, analyzer)]
-        if matches:
-            keep.append(docnum)
+            held = [v.get(docnum, b"") for v in values]
+            if not any(_typed_at(m, text, verify, chars, held, analyzer) for m in matches):
+                continue
+        keep.append(docnum)
         if n % 256 == 255:
             postings.check()
     return np.array(keep, dtype=np.int64)
 
 
+def _near(
+    found: list[tuple[np.ndarray, np.ndarray]], count: int, near: int, unsure: np.ndarray, postings: Postings
+) -> dict[int, list[tuple[int, ...]]]:
+    """Candidate number -> where its words stand within `near` of each other (every match for the unsure
+    candidates, the first for the others)."""
+    bounds = [np.searchsorted(owner, np.arange(count + 1)) for owner, _ in found]
+    lists = [positions.tolist() for _, positions in found]
+    matched: dict[int, list[tuple[int, ...]]] = {}
+    for n in range(count):
+        at = [lists[i][b[n] : b[n + 1]] for i, b in enumerate(bounds)]
+        matches = phrase_matches(at, near, first=not unsure[n])
+        if matches:
+            matched[n] = matches
+        if n % 1024 == 1023:
+            postings.check()
+    return matched
+
+
+def _values_at(reader: Any, fieldname: str, word: str, docs: list[int]) -> dict[int, bytes]:
+    """A word's posting values (positions and characters) in these documents (ascending), reading only
+    the blocks that hold them."""
+    tbytes = reader.schema[fieldname].to_bytes(word)
+    found: dict[int, bytes] = {}
+    docs_array = np.asarray(docs, dtype=np.int64)
+    for leaf, offset in reader.leaf_readers():
+        local = docs_array[(docs_array >= offset) & (docs_array < offset + leaf.doc_count_all())] - offset
+        for doc, value in values_at(leaf, fieldname, tbytes, local.tolist()).items():
+            found[doc + offset] = value
+    return found
+
+
 def _typed_at(
-    match: tuple[int, ...],
-    text: str,
-    verify: list[str | None],
-    chars: bool,
-    encoded: list,
-    places: list,
-    n: int,
-    analyzer: Any,
+    match: tuple[int, ...], text: str, verify: list[str | None], chars: bool, values: list[bytes], analyzer: Any
 ) -> bool:
     """Whether the stored text has each form to verify at one of the match's positions: read at the
-    occurrence's own characters where the field keeps them, else by analysing the (short) field again."""
+    occurrence's own characters where the field keeps them (`values`: each word's posting value in this
+    document), else by analysing the (short) field again."""
     if chars:
-        for i, form in enumerate(verify):
+        for form, value in zip(verify, values, strict=True):
             if form and not any(
                 _folded(text[start:end], analyzer) == form
-                for position, start, end in _characters(encoded[i][places[i][n]])
+                for position, start, end in _characters(value)
                 if position in match
             ):
                 return False
@@ -356,27 +441,12 @@ def _folded(word: str, analyzer: Any) -> str:
 
 def _characters(value: bytes) -> list[tuple[int, int, int]]:
     """(position, startchar, endchar) of each occurrence in a Characters posting value."""
-    codes = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
     out, position, end = [], 0, 0
-    for code in codes:
+    for code in decode_value(value):
         position += code[0]
         start = code[1] + end
         end = start + code[2]
         out.append((position, start, end))
-    return out
-
-
-def occurrences(value: bytes, exact: str | None = None) -> list[int]:
-    """A posting's positions; with `exact`, only those whose original word is as long as it (where the
-    field keeps character offsets: the body)."""
-    if not value:
-        return []
-    codes = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
-    out, position = [], 0
-    for code in codes:
-        position += code[0] if isinstance(code, tuple) else code
-        if exact is None or not isinstance(code, tuple) or code[2] == len(exact):
-            out.append(position)
     return out
 
 

@@ -41,7 +41,14 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from archive.store.postings import BLOCK_POSTINGS, PostingArraysWriter, spelling_is_exact, wanted
+from archive.store.postings import (
+    BLOCK_POSTINGS,
+    PositionArraysWriter,
+    PostingArraysWriter,
+    positional,
+    spelling_is_exact,
+    wanted,
+)
 
 COMPRESS_FROM = 64  # bytes of pickled block below which zlib saves nothing (Whoosh compresses every block)
 COMPRESSION = 3  # Whoosh's level
@@ -290,11 +297,14 @@ class _TermsWriter:
         self.offset = self.postfile.tell()
         self.written: list[bytes] = []
         self.fieldid = pack_ushort(0)
-        self.fieldname, self.arrayed = "", False
+        self.fieldname, self.arrayed, self.positional, self.chars = "", False, False, False
         self.arrays = PostingArraysWriter(exact_spelling=exact_spelling)  # frequent terms' ids and weights
+        self.positions = PositionArraysWriter()  # and their positions, in the fields phrases are asked of
 
     def start_field(self, name: str) -> None:
         self.fieldname, self.arrayed = name, wanted(self.schema, name)
+        self.positional = positional(self.schema, name)
+        self.chars = self.positional and isinstance(self.schema[name].format, fields.formats.Characters)
         self.fieldmap[name] = len(self.fieldmap)
         self.fieldid = pack_ushort(self.fieldmap[name])
 
@@ -329,6 +339,8 @@ class _TermsWriter:
             blocks, terminfo = self._blocks(ids, weights, values, lengths, fixed)
             if self.arrayed:
                 self.arrays.add(self.fieldname, tbytes, ids, weights)
+            if self.positional:
+                self.positions.add(self.fieldname, tbytes, values, self.chars)
         terminfo.set_extent(self.offset, len(blocks))
         self.offset += len(blocks)
         self.written.append(blocks)
@@ -419,6 +431,7 @@ class _TermsWriter:
         self.index.close()
         self.postfile.close()
         self.arrays.write(self.storage, self.segment)
+        self.positions.write(self.storage, self.segment)
 
 
 def _mini_weights(weights: Sequence[float]) -> Any:
