@@ -178,6 +178,10 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, keep_missing: bool) -
                 progress=Callbacks(start=start, file_done=file_done, error=error),
             )
             stats = indexer.run(paths, remove_missing=not keep_missing)
+            if stats.indexed or stats.updated or stats.removed:
+                from archive.search import prepare
+
+                prepare(indexer.ix)  # the web app's first search reads the entity view instead of building it
     elapsed = time.monotonic() - started
     err.print(f"{stats.summary()} in {elapsed:.1f}s -> {printable(str(settings.index_dir))}", highlight=False)
     if stats.failed:

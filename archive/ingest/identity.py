@@ -29,7 +29,7 @@ from archive.article import Article, article_id
 from archive.ingest.grouping import article_fingerprint
 from archive.ingest.readers.formats import Carried, FileResult
 from archive.names import path_of, stored_name
-from archive.store import ArchiveWriter, article_document, snapshot
+from archive.store import ArchiveWriter, article_document, find_articles, snapshot
 from archive.store.annotations import Annotations
 from archive.store.sources import Sources
 
@@ -86,30 +86,32 @@ class Identity:
         the index, to which moved stories are added (so they count as unchanged). Links between an e-mail and
         its attachments follow, and what an export's records carried (annotations, the id they had) is
         restored under the ids they get here."""
-        searcher = snapshot(self.ix).searcher
+        stables = [self.stable(article) for article in result.articles]
+        wholes = [article_id(article.source) for article in result.articles]
+        # Every id this file's articles may have or had, looked up in one go (most are new: no segment holds them).
+        asked = {a.id for a in stables} | set(wholes) | {c.old_id for c in result.carried if c.old_id}
+        indexed = {s["id"]: s for s in find_articles(snapshot(self.ix).searcher, asked)}
         out: list[Article] = []
-        for article in result.articles:
-            stable = self.stable(article)
-            whole = article_id(article.source)
-            if stable.id not in known and (whole in known or self._taken(searcher, stable.id, file)):
+        for article, stable, whole in zip(result.articles, stables, wholes, strict=True):
+            if stable.id not in known and (whole in known or self._taken(indexed, stable.id, file)):
                 stable = replace(article, id_source=None)
             self.claimed[stable.id] = file
             out.append(stable)
         out = relink(result.articles, out)
         for article in out:
-            if article.id not in known and (moved := self._moved(searcher, article, file)) is not None:
+            if article.id not in known and (moved := self._moved(indexed, article, file)) is not None:
                 self.moved.append(moved)
                 known[article.id] = moved["content_hash"]
         if len(self.moved) >= MOVES_PER_COMMIT:
             self.flush()
         if result.carried:
-            self._restore(result.carried, {a.source: a.id for a in out}, searcher)
+            self._restore(result.carried, {a.source: a.id for a in out}, indexed)
         return out
 
-    def _moved(self, searcher: Any, article: Article, file: str) -> dict[str, Any] | None:
+    def _moved(self, indexed: Mapping[str, Any], article: Article, file: str) -> dict[str, Any] | None:
         """The document for a story found again in another file, its old one gone, with the same content: the
         stored one, at its new place; None when it is not such a story."""
-        stored = searcher.document(id=article.id)
+        stored = indexed.get(article.id)
         if stored is None or stored.get("file") == file or os.path.lexists(path_of(stored["file"])):
             return None
         if stored.get("content_hash") != self.hash_of(article):
@@ -126,7 +128,7 @@ class Identity:
                 for document in moved:
                     writer.update_document(**document)
 
-    def _restore(self, carried: list[Carried], ids: Mapping[str, str], searcher: Any) -> None:
+    def _restore(self, carried: list[Carried], ids: Mapping[str, str], indexed: Mapping[str, Any]) -> None:
         """Annotations an export carried, added to their stories here; the id a record had there redirects here
         when no article of this archive has it."""
         renamed = {}
@@ -136,7 +138,7 @@ class Identity:
                 continue
             if item.annotations:
                 self.annotations.restore(new, item.annotations)
-            if item.old_id and item.old_id != new and searcher.document(id=item.old_id) is None:
+            if item.old_id and item.old_id != new and item.old_id not in indexed:
                 renamed[item.old_id] = new
         if renamed:
             self.annotations.redirect_to(renamed)
@@ -155,11 +157,11 @@ class Identity:
                 found.append(replace(article, id_source=None))
         return found
 
-    def _taken(self, searcher: Any, candidate: str, file: str) -> bool:
+    def _taken(self, indexed: Mapping[str, Any], candidate: str, file: str) -> bool:
         """Whether another file still on disk (or read earlier in this run) holds this id: a move is not."""
         if self.claimed.get(candidate, file) != file:
             return True
-        stored = searcher.document(id=candidate)
+        stored = indexed.get(candidate)
         if stored is None or stored.get("file") == file:
             return False
         return os.path.lexists(path_of(stored["file"]))

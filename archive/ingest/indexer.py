@@ -48,7 +48,6 @@ from archive.store.sources import record_sources
 
 BATCH_ARTICLES = 256  # articles enriched together (one NER call; the worker's unit of work)
 COMMIT_SECONDS = 15.0  # a window open this long is committed, so a watcher's web app sees new work soon
-IN_FLIGHT = 1  # batches being enriched while the one before them is written
 WORKER_FROM_BYTES = 4 * 2**20  # smaller runs finish before a second process has loaded spaCy
 WRITER_WAIT = 120.0  # seconds to wait for another writer (a watcher, a second `index`) to finish its batch
 
@@ -123,7 +122,7 @@ class Indexer:
         enrichment_version: str,
         progress: Progress | None = None,
     ) -> None:
-        """With `settings.workers`, runs of WORKER_FROM_BYTES or more enrich in a second process."""
+        """With `settings.workers`, runs of WORKER_FROM_BYTES or more enrich in that many other processes."""
         self.index_dir = settings.index_dir
         self.ix: Index = open_index(settings.index_dir, create=True)
         self.bands = BandTable(settings.bands_file)
@@ -159,7 +158,9 @@ class Indexer:
         self.stats.files = len(files)
         self.progress.start(len(files), sum(files.values()))
         if self.settings.workers and sum(files.values()) >= WORKER_FROM_BYTES:
-            self._worker = WorkerEnricher(self.settings.spacy_model, self.settings.topics_file)
+            self._worker = WorkerEnricher(
+                self.settings.spacy_model, self.settings.topics_file, processes=self.settings.workers
+            )
         try:
             with index_errors(self.index_dir, writing=False, lock_wait=WRITER_WAIT):
                 migrate(self.ix, self.index_dir, self.settings.bands_file)  # ids of an index made before stable ids
@@ -247,13 +248,14 @@ class Indexer:
         """Hand full batches to enrichment and write the enriched ones in order; with `everything`,
         the last partial batch too, and commit all that waits.
 
-        With a worker process, one batch is enriched there while the batch before it is written.
+        With worker processes, each enriches a batch while the batch before them is written.
         """
         while True:
             while len(self._pending) >= BATCH_ARTICLES or (everything and self._pending):
                 batch, self._pending = self._pending[:BATCH_ARTICLES], self._pending[BATCH_ARTICLES:]
                 self._in_flight.append((batch, self._enrich_later(batch)))
-                while len(self._in_flight) > IN_FLIGHT:
+                # One batch a worker enriches while the one before them is written (none without workers).
+                while len(self._in_flight) > (self._worker.processes if self._worker is not None else 0):
                     self._write_next()
             if not everything:
                 return

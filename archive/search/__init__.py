@@ -14,7 +14,8 @@ dicts; none of them touches Whoosh or the columns directly. The pipeline of one 
 - `articles`  — one article, its versions, similar stories, entity pages, news since a date
 - `changes`   — what changed between two versions of a story, word by word
 - `citation`  — one article cited: plain, BibTeX, CSL-JSON
-- `entities`  — found names joined into entities across the archive, and the user's corrections
+- `entities`  — found names joined into entities across the archive, and the user's corrections (`prepare`
+                keeps the view beside the index for the next process)
 - `watchlist` — a list of names, each with its stories
 - `export`    — every matching story streamed: flat rows (CSV) or whole articles (JSON Lines)
 """
@@ -32,7 +33,7 @@ from archive.search.articles import (
 from archive.search.changes import what_changed
 from archive.search.citation import cite
 from archive.search.corrections import CORRECTED, TYPES
-from archive.search.entities import correct, corrected
+from archive.search.entities import correct, corrected, prepare
 from archive.search.export import EXPORT_COLUMNS
 from archive.search.highlight import marked_body
 from archive.search.overview import overview
@@ -57,6 +58,7 @@ __all__ = [
     "marked_body",
     "new_since",
     "overview",
+    "prepare",
     "search",
     "similar",
     "source_file",

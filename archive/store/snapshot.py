@@ -197,6 +197,17 @@ class Snapshot:
     def columns(self) -> ColumnView:
         return self.snapshots.view(self.reader)
 
+    def generation(self) -> tuple[Any, ...]:
+        """What this snapshot holds: its segments with their deletions, and the file numbering the values.
+        Equal in any process for an index with the same contents; what is worked out from the columns can
+        be kept under it (archive.search.entities keeps its corrected view so)."""
+        segments = tuple(
+            (segment.segment_id(), segment.deleted_count())
+            for leaf, _ in self.reader.leaf_readers()
+            if (segment := leaf.segment()) is not None
+        )
+        return segments, self.snapshots.numbering()
+
 
 class Snapshots:
     """The snapshots of one index folder in this process: one searcher per thread, columns shared."""
@@ -226,11 +237,14 @@ class Snapshots:
     def _stamp(self) -> tuple[int, int]:
         """The latest generation, and which file holds the value numbers: a generation alone repeats when
         an index is made anew in the same folder (`archive rebuild`, a restored backup), the file does not."""
+        return self.ix.latest_generation(), self.numbering()
+
+    def numbering(self) -> int:
+        """Which file holds the value numbers (its inode; 0 before there is one)."""
         try:
-            numbers = os.stat(self.terms.path).st_ino
+            return os.stat(self.terms.path).st_ino
         except OSError:
-            numbers = 0
-        return self.ix.latest_generation(), numbers
+            return 0
 
     def _forget(self) -> None:
         with self._lock:

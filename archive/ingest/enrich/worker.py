@@ -1,7 +1,9 @@
-"""Enrichment in a second process, so NER runs beside the index writer on a machine with two cores.
+"""Enrichment in other processes, so NER runs beside the index writer, on every core.
 
-The worker is started with `spawn` (as macOS and Windows do anyway), loads the pipeline once and
-enriches one batch at a time; the indexer writes the batch before it meanwhile.
+Each worker is started with `spawn` (as macOS and Windows do anyway), loads the pipeline once and
+enriches one batch at a time; the indexer writes the batches before them meanwhile. NER costs more
+than writing an article, so on two cores two workers share them with the writer, which waits on
+them most of the time.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ def _enrich(articles: Sequence[Article]) -> list[Article]:
 class WorkerEnricher:
     """`submit(articles)` enriches in the worker process; `close()` stops it."""
 
-    def __init__(self, spacy_model: str | None, topics_file: Path) -> None:
+    def __init__(self, spacy_model: str | None, topics_file: Path, *, processes: int = 1) -> None:
+        self.processes = max(1, processes)
         self.pool = ProcessPoolExecutor(
-            max_workers=1,
+            max_workers=self.processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start,
             initargs=(spacy_model, str(topics_file)),
