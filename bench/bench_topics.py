@@ -1,6 +1,7 @@
 """Score topic assignment: Reuters-21578 TOPICS stories and the hand-labelled set in bench/data/topic_labels.json.
 
-Run: /work/main/.venv/bin/python bench/bench_topics.py [--corpora DIR] [--topics FILE] [--errors dev|test]
+Run: /work/main/.venv/bin/python bench/bench_topics.py [--corpora DIR] [--topics FILE] [--model NPZ] [--before NPZ]
+     [--errors dev|test]   (--before: an earlier model beside it: `git show REV:archive/data/topic_model.npz > F`)
 
 Every Reuters-21578 story with a TOPICS category is economic news, so the share whose top-1 topic is
 economy-business-finance measures that half; files reut2-000..008 are dev, 009..017 test, as in the
@@ -127,8 +128,8 @@ def bench_reuters(corpora: Path, lexicon: Lexicon, model: TopicModel | None, sho
     return shares
 
 
-def _mode(model: TopicModel | None, short: bool) -> str:
-    return ("terms+model" if model else "terms") + (", short" if short else ", long")
+def _mode(model: TopicModel | None, short: bool, name: str = "model") -> str:
+    return (f"terms+{name}" if model else "terms") + (", short" if short else ", long")
 
 
 def bench_labelled(
@@ -185,6 +186,8 @@ def bench_labelled(
             print(f"        top-1 right by its confidence (all): {calibration}")
         figures[split] = strict / n
         figures[f"{split}-untagged"] = untagged / n
+    for split, c in desks.items():
+        figures[f"{split}-desks"] = c["ok"] / c["n"]
     print(
         "  top-1 strict on items whose first topic is one of the five desks: "
         + ", ".join(f"{split} {c['ok']}/{c['n']} {c['ok'] / c['n']:.3f}" for split, c in desks.items())
@@ -214,6 +217,9 @@ def main() -> None:
     parser.add_argument("--corpora", type=Path, default=CORPORA, help="the shared corpora folder")
     parser.add_argument("--topics", type=Path, default=None, help="a user topics.toml laid over the bundled terms")
     parser.add_argument("--model", type=Path, default=BUNDLED_MODEL, help="the topic model (.npz)")
+    parser.add_argument(
+        "--before", type=Path, help="an earlier model (.npz) to score beside it, e.g. `git show main:archive/data/…`"
+    )
     parser.add_argument("--errors", choices=("dev", "test", "all"), help="print the labelled items missed at top-1")
     args = parser.parse_args()
     if not args.corpora.exists():
@@ -224,19 +230,27 @@ def main() -> None:
         sys.exit(f"{args.model} not found: run `make topics-model`")
     started = time.perf_counter()
     texts = labelled_texts(args.corpora)
+    before = load_topic_model(args.before) if args.before else None
+    if args.before and before is None:
+        sys.exit(f"{args.before} not found")
     rows = []
-    for m in (None, model):
+    for m, name in ((None, ""), (before, "before"), (model, "model")):
+        if name == "before" and m is None:
+            continue
         for short in (False, True):
             reuters = bench_reuters(args.corpora, lexicon, m, short)
-            labelled = bench_labelled(texts, lexicon, m, short, args.errors if m and short else None)
-            rows.append((_mode(m, short), reuters, labelled))
+            labelled = bench_labelled(texts, lexicon, m, short, args.errors if m is model and short else None)
+            rows.append((_mode(m, short, name), reuters, labelled))
     terms_ms, model_ms = bench_speed(args.corpora, lexicon, model)
-    print("\nSummary (test halves: labelled split `test`, Reuters files 009..017; the model never trained on them)")
-    print("  mode                  labelled top-1  untagged   Reuters economy top-1  untagged")
+    print("\nSummary (labelled set dev / test split; Reuters economy top-1 on files 009..017, which the model never")
+    print("trained on, nor on any labelled text; five desks: the labelled items whose first topic is one of them)")
+    print("  mode                    labelled top-1   untagged      five desks    Reuters top-1  untagged")
+    print("                          dev    test      dev    test   dev    test   test")
     for mode, reuters, labelled in rows:
         print(
-            f"  {mode:20}  {labelled['test']:14.3f}  {labelled['test-untagged']:8.3f}"
-            f"   {reuters['test']:21.3f}  {reuters['untagged']:8.3f}"
+            f"  {mode:22}  {labelled['dev']:.3f}  {labelled['test']:.3f}    {labelled['dev-untagged']:.3f}  "
+            f"{labelled['test-untagged']:.3f}  {labelled['dev-desks']:.3f}  {labelled['test-desks']:.3f}  "
+            f"{reuters['test']:.3f}          {reuters['untagged']:.3f}"
         )
     print(
         f"  time per Reuters test article (full text, best of 3): terms {terms_ms:.2f} ms, terms+model "
