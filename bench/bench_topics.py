@@ -96,7 +96,9 @@ def reuters_topics_stories(corpora: Path) -> Iterator[tuple[str, tuple[str, ...]
             yield half, story.topics, headline, article.body
 
 
-def bench_reuters(corpora: Path, lexicon: Lexicon, model: TopicModel | None, short: bool) -> dict[str, float]:
+def bench_reuters(
+    corpora: Path, lexicon: Lexicon, model: TopicModel | None, short: bool, name: str = "model"
+) -> dict[str, float]:
     """Print the economy share per half and per big TOPICS category; return share per half and untagged."""
     total: Counter[str] = Counter()
     hits: Counter[str] = Counter()
@@ -117,7 +119,7 @@ def bench_reuters(corpora: Path, lexicon: Lexicon, model: TopicModel | None, sho
     shares = {half: hits[half] / total[half] for half in ("dev", "test")}
     all_share = sum(hits.values()) / sum(total.values())
     shares["untagged"] = wrong_top["(none)"] / sum(total.values())
-    print(f"Reuters-21578 stories with TOPICS ({_mode(model, short)}): top-1 = economy-business-finance")
+    print(f"Reuters-21578 stories with TOPICS ({_mode(model, short, name)}): top-1 = economy-business-finance")
     for half in ("dev", "test"):
         print(f"  {half:5} {hits[half]:5}/{total[half]:5}  {shares[half]:.3f}")
     print(f"  all   {sum(hits.values()):5}/{sum(total.values()):5}  {all_share:.3f}")
@@ -133,11 +135,16 @@ def _mode(model: TopicModel | None, short: bool, name: str = "model") -> str:
 
 
 def bench_labelled(
-    texts: dict[str, tuple[str, str]], lexicon: Lexicon, model: TopicModel | None, short: bool, show_errors: str | None
+    texts: dict[str, tuple[str, str]],
+    lexicon: Lexicon,
+    model: TopicModel | None,
+    short: bool,
+    show_errors: str | None,
+    name: str = "model",
 ) -> dict[str, float]:
     """Print top-1 accuracy and micro P/R/F1 on the hand-labelled set, dev and test apart; return test figures."""
     items = json.loads(LABELS.read_text(encoding="utf-8"))["items"]
-    print(f"\nHand-labelled set ({LABELS.relative_to(ROOT)}, {_mode(model, short)}): {len(items)} items")
+    print(f"\nHand-labelled set ({LABELS.relative_to(ROOT)}, {_mode(model, short, name)}): {len(items)} items")
     print("  split   n  top1-strict  top1-lenient  micro-P  micro-R  micro-F1  avg-topics  untagged")
     figures: dict[str, float] = {}
     per_topic: dict[str, Counter[str]] = defaultdict(Counter)
@@ -198,18 +205,18 @@ def bench_labelled(
     return figures
 
 
-def bench_speed(corpora: Path, lexicon: Lexicon, model: TopicModel) -> tuple[float, float]:
-    """Milliseconds per article (Reuters test half, full texts) for terms alone and with the model, best of 3."""
+def bench_speed(corpora: Path, lexicon: Lexicon, models: dict[str, TopicModel | None]) -> dict[str, float]:
+    """Milliseconds per article (Reuters test half, full texts) with each model (None: terms alone), best of 3."""
     texts = [(h, b) for half, _, h, b in reuters_topics_stories(corpora) if half == "test"][:2000]
     best: dict[str, float] = {}
     for _ in range(3):
-        for name, m in (("terms", None), ("model", model)):
+        for name, m in models.items():
             started = time.perf_counter()
             for headline, body in texts:
                 assign_topics(headline, body, lexicon, m)
             ms = (time.perf_counter() - started) * 1000 / len(texts)
             best[name] = min(best.get(name, ms), ms)
-    return best["terms"], best["model"]
+    return best
 
 
 def main() -> None:
@@ -238,10 +245,15 @@ def main() -> None:
         if name == "before" and m is None:
             continue
         for short in (False, True):
-            reuters = bench_reuters(args.corpora, lexicon, m, short)
-            labelled = bench_labelled(texts, lexicon, m, short, args.errors if m is model and short else None)
+            reuters = bench_reuters(args.corpora, lexicon, m, short, name)
+            errors = args.errors if m is model and short else None
+            labelled = bench_labelled(texts, lexicon, m, short, errors, name)
             rows.append((_mode(m, short, name), reuters, labelled))
-    terms_ms, model_ms = bench_speed(args.corpora, lexicon, model)
+    speed = bench_speed(
+        args.corpora,
+        lexicon,
+        {"terms": None, "before": before, "model": model} if before else {"terms": None, "model": model},
+    )
     print("\nSummary (labelled set dev / test split; Reuters economy top-1 on files 009..017, which the model never")
     print("trained on, nor on any labelled text; five desks: the labelled items whose first topic is one of them)")
     print("  mode                    labelled top-1   untagged      five desks    Reuters top-1  untagged")
@@ -253,8 +265,11 @@ def main() -> None:
             f"{reuters['test']:.3f}          {reuters['untagged']:.3f}"
         )
     print(
-        f"  time per Reuters test article (full text, best of 3): terms {terms_ms:.2f} ms, terms+model "
-        f"{model_ms:.2f} ms (+{model_ms - terms_ms:.2f} ms)"
+        "  time per Reuters test article (full text, best of 3, interleaved): "
+        + ", ".join(
+            f"{name} {ms:.2f} ms" + (f" (+{ms - speed['terms']:.2f} ms)" if name != "terms" else "")
+            for name, ms in speed.items()
+        )
     )
     print(f"\n{time.perf_counter() - started:.1f}s")
 
