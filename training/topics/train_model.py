@@ -5,10 +5,13 @@ Needs scikit-learn (the `train` extra); the archive itself applies the weights w
 
 Why: the term lists are right on long articles (many matching words) and silent on short ones. Each long
 training text gets the top topic the term lists give it when their evidence is strong and clear; the model
-then learns from the whole text *and from its headline and first sentence alone* to predict that topic, so
-it learns which other words go with a topic and how to name it from a short text. The IPTC vocabulary adds
-its concepts' labels and definitions under the top-level topic IPTC files them under (gold labels, every
-topic, sport's and art's long tail too).
+then learns from the whole text *and from the short cuts a feed shows of it* (headline and first sentence,
+headline alone, first two sentences, one sentence further on) to predict that topic, so it learns which
+other words go with a topic and how to name it from a short text. Every GMB sentence is also an example on
+its own, under the topic its context (two sentences either side) names: world news, sport, health and
+science in one sentence, the way a wire snap has it. The IPTC vocabulary adds its concepts' labels and
+definitions under the top-level topic IPTC files them under (gold labels, every topic, sport's and art's
+long tail too).
 
 Held out, never trained on (bench/bench_topics.py evaluates on them): every text of the hand-labelled set
 (bench/data/topic_labels.json, by id: all GUM news and extraction-benchmark texts it uses, and its Reuters
@@ -40,6 +43,7 @@ from archive.ingest.enrich.topic_model import (  # noqa: E402
     save_model,
 )
 from archive.ingest.enrich.topics import (  # noqa: E402
+    _WORD,
     BUNDLED_TOPICS,
     MIN_SCORE,
     load_lexicon,
@@ -65,6 +69,7 @@ GMB_CHUNK = 8  # GMB has no document boundaries: 8 consecutive sentences stand f
 GMB_CONTEXT = 2  # a GMB sentence is labelled by itself and this many sentences either side
 EXTRA_CUTS = True  # each long text also as its headline alone, its first two sentences and one sentence further on
 SENTENCES = True  # GMB sentences one by one, each labelled by its context
+MASKED = False  # the short texts once more with the terms' own words taken out (see `masked`)
 SELF_TRAIN = 0.0  # > 0: a second fit adds the unlabelled long texts the first model gives this probability
 
 
@@ -198,12 +203,26 @@ def cuts(headline: str, body: str) -> list[tuple[str, str]]:
     return found
 
 
-def with_short(examples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """Every long example, and its short cuts under the same topic."""
+def masked(text: str, lexicon) -> str:
+    """`text` without the words any topic term matches: what is left is the evidence the terms cannot see.
+
+    A copy so masked teaches the model the words that come with a topic besides its terms, which is what a
+    short text with none of them needs; without it the model leans on the very words the terms already count.
+    """
+    return " ".join(w for w in _WORD.findall(text.replace("’", "'")) if not lexicon.match(w))
+
+
+def with_short(examples: list[tuple[str, str, str]], lexicon=None) -> list[tuple[str, str, str]]:
+    """Every long example, and its short cuts under the same topic (with a lexicon and MASKED, the headline
+    and first sentence also without the terms' words, when four words or more are left)."""
     out = []
     for headline, body, slug in examples:
         out.append((headline, body, slug))
         out.extend((h, b, slug) for h, b in cuts(headline, body) if (h + b).strip())
+        if lexicon is not None and MASKED:
+            h, b = (masked(t, lexicon) for t in short_text(headline, body))
+            if len((h + " " + b).split()) >= 4:
+                out.append((h, b, slug))
     return out
 
 
@@ -229,7 +248,10 @@ def main() -> None:
     concepts = iptc(args.corpora, {q: s for s, q in lexicon.qcodes.items()})
     long_train = silver(r_train, lexicon) + silver(g_train, lexicon)
     single = gmb_single(sentences[:cut], lexicon) if SENTENCES else []
-    train = [(label, definition, slug) for label, definition, slug in concepts] + with_short(long_train) + single
+    train = [(label, definition, slug) for label, definition, slug in concepts] + with_short(long_train, lexicon)
+    train += single + [
+        ("", b, slug) for _, s, slug in single if MASKED for b in [masked(s, lexicon)] if len(b.split()) >= 4
+    ]
     calibrate = with_short(silver(r_cal, lexicon) + silver(g_cal, lexicon))
     calibrate += gmb_single(sentences[cut:], lexicon) if SENTENCES else []
     print(f"long texts: Reuters {len(r_train)} + GMB chunks {len(g_train)}; silver-labelled {len(long_train)}")
