@@ -69,6 +69,7 @@ GMB_CHUNK = 8  # GMB has no document boundaries: 8 consecutive sentences stand f
 GMB_CONTEXT = 2  # a GMB sentence is labelled by itself and this many sentences either side
 EXTRA_CUTS = True  # each long text also as its headline alone, its first two sentences and one sentence further on
 SENTENCES = True  # GMB sentences one by one, each labelled by its context
+PAIRS = False  # GMB sentences also two by two, the first standing as a headline
 MASKED = False  # the short texts once more with the terms' own words taken out (see `masked`)
 SELF_TRAIN = 0.0  # > 0: a second fit adds the unlabelled long texts the first model gives this probability
 
@@ -141,6 +142,8 @@ def gmb_single(sentences: list[str], lexicon) -> list[tuple[str, str, str]]:
         if own and max(own.values()) >= MIN_SCORE and max(own, key=own.__getitem__) != label:
             continue
         found.append(("", sentence, label))
+        if PAIRS and i + 1 < len(sentences):
+            found.append((sentence, sentences[i + 1], label))
     return found
 
 
