@@ -1,6 +1,7 @@
 """Score topic assignment: Reuters-21578 TOPICS stories and the hand-labelled set in bench/data/topic_labels.json.
 
-Run: /work/main/.venv/bin/python bench/bench_topics.py [--corpora DIR] [--topics FILE] [--errors dev|test]
+Run: /work/main/.venv/bin/python bench/bench_topics.py [--corpora DIR] [--topics FILE] [--model NPZ] [--before NPZ]
+     [--errors dev|test]   (--before: an earlier model beside it: `git show REV:archive/data/topic_model.npz > F`)
 
 Every Reuters-21578 story with a TOPICS category is economic news, so the share whose top-1 topic is
 economy-business-finance measures that half; files reut2-000..008 are dev, 009..017 test, as in the
@@ -95,7 +96,9 @@ def reuters_topics_stories(corpora: Path) -> Iterator[tuple[str, tuple[str, ...]
             yield half, story.topics, headline, article.body
 
 
-def bench_reuters(corpora: Path, lexicon: Lexicon, model: TopicModel | None, short: bool) -> dict[str, float]:
+def bench_reuters(
+    corpora: Path, lexicon: Lexicon, model: TopicModel | None, short: bool, name: str = "model"
+) -> dict[str, float]:
     """Print the economy share per half and per big TOPICS category; return share per half and untagged."""
     total: Counter[str] = Counter()
     hits: Counter[str] = Counter()
@@ -116,7 +119,7 @@ def bench_reuters(corpora: Path, lexicon: Lexicon, model: TopicModel | None, sho
     shares = {half: hits[half] / total[half] for half in ("dev", "test")}
     all_share = sum(hits.values()) / sum(total.values())
     shares["untagged"] = wrong_top["(none)"] / sum(total.values())
-    print(f"Reuters-21578 stories with TOPICS ({_mode(model, short)}): top-1 = economy-business-finance")
+    print(f"Reuters-21578 stories with TOPICS ({_mode(model, short, name)}): top-1 = economy-business-finance")
     for half in ("dev", "test"):
         print(f"  {half:5} {hits[half]:5}/{total[half]:5}  {shares[half]:.3f}")
     print(f"  all   {sum(hits.values()):5}/{sum(total.values()):5}  {all_share:.3f}")
@@ -127,16 +130,21 @@ def bench_reuters(corpora: Path, lexicon: Lexicon, model: TopicModel | None, sho
     return shares
 
 
-def _mode(model: TopicModel | None, short: bool) -> str:
-    return ("terms+model" if model else "terms") + (", short" if short else ", long")
+def _mode(model: TopicModel | None, short: bool, name: str = "model") -> str:
+    return (f"terms+{name}" if model else "terms") + (", short" if short else ", long")
 
 
 def bench_labelled(
-    texts: dict[str, tuple[str, str]], lexicon: Lexicon, model: TopicModel | None, short: bool, show_errors: str | None
+    texts: dict[str, tuple[str, str]],
+    lexicon: Lexicon,
+    model: TopicModel | None,
+    short: bool,
+    show_errors: str | None,
+    name: str = "model",
 ) -> dict[str, float]:
     """Print top-1 accuracy and micro P/R/F1 on the hand-labelled set, dev and test apart; return test figures."""
     items = json.loads(LABELS.read_text(encoding="utf-8"))["items"]
-    print(f"\nHand-labelled set ({LABELS.relative_to(ROOT)}, {_mode(model, short)}): {len(items)} items")
+    print(f"\nHand-labelled set ({LABELS.relative_to(ROOT)}, {_mode(model, short, name)}): {len(items)} items")
     print("  split   n  top1-strict  top1-lenient  micro-P  micro-R  micro-F1  avg-topics  untagged")
     figures: dict[str, float] = {}
     per_topic: dict[str, Counter[str]] = defaultdict(Counter)
@@ -185,6 +193,8 @@ def bench_labelled(
             print(f"        top-1 right by its confidence (all): {calibration}")
         figures[split] = strict / n
         figures[f"{split}-untagged"] = untagged / n
+    for split, c in desks.items():
+        figures[f"{split}-desks"] = c["ok"] / c["n"]
     print(
         "  top-1 strict on items whose first topic is one of the five desks: "
         + ", ".join(f"{split} {c['ok']}/{c['n']} {c['ok'] / c['n']:.3f}" for split, c in desks.items())
@@ -195,18 +205,18 @@ def bench_labelled(
     return figures
 
 
-def bench_speed(corpora: Path, lexicon: Lexicon, model: TopicModel) -> tuple[float, float]:
-    """Milliseconds per article (Reuters test half, full texts) for terms alone and with the model, best of 3."""
+def bench_speed(corpora: Path, lexicon: Lexicon, models: dict[str, TopicModel | None]) -> dict[str, float]:
+    """Milliseconds per article (Reuters test half, full texts) with each model (None: terms alone), best of 3."""
     texts = [(h, b) for half, _, h, b in reuters_topics_stories(corpora) if half == "test"][:2000]
     best: dict[str, float] = {}
     for _ in range(3):
-        for name, m in (("terms", None), ("model", model)):
+        for name, m in models.items():
             started = time.perf_counter()
             for headline, body in texts:
                 assign_topics(headline, body, lexicon, m)
             ms = (time.perf_counter() - started) * 1000 / len(texts)
             best[name] = min(best.get(name, ms), ms)
-    return best["terms"], best["model"]
+    return best
 
 
 def main() -> None:
@@ -214,6 +224,9 @@ def main() -> None:
     parser.add_argument("--corpora", type=Path, default=CORPORA, help="the shared corpora folder")
     parser.add_argument("--topics", type=Path, default=None, help="a user topics.toml laid over the bundled terms")
     parser.add_argument("--model", type=Path, default=BUNDLED_MODEL, help="the topic model (.npz)")
+    parser.add_argument(
+        "--before", type=Path, help="an earlier model (.npz) to score beside it, e.g. `git show main:archive/data/…`"
+    )
     parser.add_argument("--errors", choices=("dev", "test", "all"), help="print the labelled items missed at top-1")
     args = parser.parse_args()
     if not args.corpora.exists():
@@ -224,23 +237,39 @@ def main() -> None:
         sys.exit(f"{args.model} not found: run `make topics-model`")
     started = time.perf_counter()
     texts = labelled_texts(args.corpora)
+    before = load_topic_model(args.before) if args.before else None
+    if args.before and before is None:
+        sys.exit(f"{args.before} not found")
     rows = []
-    for m in (None, model):
+    for m, name in ((None, ""), (before, "before"), (model, "model")):
+        if name == "before" and m is None:
+            continue
         for short in (False, True):
-            reuters = bench_reuters(args.corpora, lexicon, m, short)
-            labelled = bench_labelled(texts, lexicon, m, short, args.errors if m and short else None)
-            rows.append((_mode(m, short), reuters, labelled))
-    terms_ms, model_ms = bench_speed(args.corpora, lexicon, model)
-    print("\nSummary (test halves: labelled split `test`, Reuters files 009..017; the model never trained on them)")
-    print("  mode                  labelled top-1  untagged   Reuters economy top-1  untagged")
+            reuters = bench_reuters(args.corpora, lexicon, m, short, name)
+            errors = args.errors if m is model and short else None
+            labelled = bench_labelled(texts, lexicon, m, short, errors, name)
+            rows.append((_mode(m, short, name), reuters, labelled))
+    speed = bench_speed(
+        args.corpora,
+        lexicon,
+        {"terms": None, "before": before, "model": model} if before else {"terms": None, "model": model},
+    )
+    print("\nSummary (labelled set dev / test split; Reuters economy top-1 on files 009..017, which the model never")
+    print("trained on, nor on any labelled text; five desks: the labelled items whose first topic is one of them)")
+    print("  mode                    labelled top-1   untagged      five desks    Reuters top-1  untagged")
+    print("                          dev    test      dev    test   dev    test   test")
     for mode, reuters, labelled in rows:
         print(
-            f"  {mode:20}  {labelled['test']:14.3f}  {labelled['test-untagged']:8.3f}"
-            f"   {reuters['test']:21.3f}  {reuters['untagged']:8.3f}"
+            f"  {mode:22}  {labelled['dev']:.3f}  {labelled['test']:.3f}    {labelled['dev-untagged']:.3f}  "
+            f"{labelled['test-untagged']:.3f}  {labelled['dev-desks']:.3f}  {labelled['test-desks']:.3f}  "
+            f"{reuters['test']:.3f}          {reuters['untagged']:.3f}"
         )
     print(
-        f"  time per Reuters test article (full text, best of 3): terms {terms_ms:.2f} ms, terms+model "
-        f"{model_ms:.2f} ms (+{model_ms - terms_ms:.2f} ms)"
+        "  time per Reuters test article (full text, best of 3, interleaved): "
+        + ", ".join(
+            f"{name} {ms:.2f} ms" + (f" (+{ms - speed['terms']:.2f} ms)" if name != "terms" else "")
+            for name, ms in speed.items()
+        )
     )
     print(f"\n{time.perf_counter() - started:.1f}s")
 

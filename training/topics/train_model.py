@@ -5,10 +5,13 @@ Needs scikit-learn (the `train` extra); the archive itself applies the weights w
 
 Why: the term lists are right on long articles (many matching words) and silent on short ones. Each long
 training text gets the top topic the term lists give it when their evidence is strong and clear; the model
-then learns from the whole text *and from its headline and first sentence alone* to predict that topic, so
-it learns which other words go with a topic and how to name it from a short text. The IPTC vocabulary adds
-its concepts' labels and definitions under the top-level topic IPTC files them under (gold labels, every
-topic, sport's and art's long tail too).
+then learns from the whole text *and from the short cuts a feed shows of it* (headline and first sentence,
+headline alone, first two sentences, one sentence further on) to predict that topic, so it learns which
+other words go with a topic and how to name it from a short text. Every GMB sentence is also an example on
+its own, under the topic its context (two sentences either side) names: world news, sport, health and
+science in one sentence, the way a wire snap has it. The IPTC vocabulary adds its concepts' labels and
+definitions under the top-level topic IPTC files them under (gold labels, every topic, sport's and art's
+long tail too).
 
 Held out, never trained on (bench/bench_topics.py evaluates on them): every text of the hand-labelled set
 (bench/data/topic_labels.json, by id: all GUM news and extraction-benchmark texts it uses, and its Reuters
@@ -23,6 +26,7 @@ import argparse
 import json
 import sys
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -38,8 +42,16 @@ from archive.ingest.enrich.topic_model import (  # noqa: E402
     feature_values,
     save_model,
 )
-from archive.ingest.enrich.topics import BUNDLED_TOPICS, load_lexicon, short_text, term_scores  # noqa: E402
+from archive.ingest.enrich.topics import (  # noqa: E402
+    _WORD,
+    BUNDLED_TOPICS,
+    MIN_SCORE,
+    load_lexicon,
+    short_text,
+    term_scores,
+)
 from archive.ingest.readers.reuters import iter_stories, story_to_article  # noqa: E402
+from archive.ingest.readers.sentences import sentence_ends  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 LABELS = ROOT / "bench" / "data" / "topic_labels.json"
@@ -47,10 +59,19 @@ TRAIN_FILES = {f"reut2-{i:03d}.sgm" for i in range(8)}
 CALIBRATION_FILES = {"reut2-008.sgm"}
 MIN_SILVER = 6.0  # the term evidence a long text needs to become a training example (twice the tagging floor)
 MIN_SILVER_SHARE = 0.45  # ... and the top topic's share of all its evidence
+MIN_SILVER_RARE = 4.0  # the floor for a topic other than the three that fill the corpora (more sport, tech, crime)
+COMMON = ("economy-business-finance", "politics", "conflict-war-peace")
+IPTC_WEIGHT = 1.0  # an IPTC concept's label and definition weigh as this many silver examples
 MIN_DF = 3
 MAX_FEATURES = 60_000
 C = 4.0  # inverse L2 strength; 1 and 16 did worse on the bench's dev split (short top-1 0.753 both, 0.763 at 4)
 GMB_CHUNK = 8  # GMB has no document boundaries: 8 consecutive sentences stand for one story
+GMB_CONTEXT = 2  # a GMB sentence is labelled by itself and this many sentences either side
+EXTRA_CUTS = True  # each long text also as its headline alone, its first two sentences and one sentence further on
+SENTENCES = True  # GMB sentences one by one, each labelled by its context
+PAIRS = False  # GMB sentences also two by two, the first standing as a headline
+MASKED = False  # the short texts once more with the terms' own words taken out (see `masked`)
+SELF_TRAIN = 0.0  # > 0: a second fit adds the unlabelled long texts the first model gives this probability
 
 
 def _words(text: str) -> list[str]:
@@ -84,8 +105,8 @@ def reuters(corpora: Path, held_out: set[str]) -> tuple[list[tuple[str, str]], l
     return train, calibrate
 
 
-def gmb(corpora: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Chunks of GMB sentences (Voice of America news) as headline-less texts: first 90% train, rest calibrate."""
+def gmb_sentences(corpora: Path) -> list[str]:
+    """Every GMB sentence (Voice of America news, a few CIA factbook entries and fables), in corpus order."""
     sentences: list[list[str]] = []
     with (corpora / "gmb-ner" / "ner_dataset.csv").open(encoding="cp1252") as stream:
         next(stream)
@@ -95,11 +116,35 @@ def gmb(corpora: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
                 sentences.append([])
             word = rest.rsplit(",", 2)[0].strip('"')
             sentences[-1].append(word)
-    chunks = [
-        ("", " ".join(" ".join(s) for s in sentences[i : i + GMB_CHUNK])) for i in range(0, len(sentences), GMB_CHUNK)
-    ]
-    cut = len(chunks) * 9 // 10
-    return chunks[:cut], chunks[cut:]
+    return [" ".join(s) for s in sentences]
+
+
+def gmb(sentences: list[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Chunks of GMB sentences as headline-less texts: the first 90% of the sentences train, the rest calibrate."""
+    cut = len(sentences) * 9 // 10 // GMB_CHUNK * GMB_CHUNK
+    chunks = [("", " ".join(sentences[i : i + GMB_CHUNK])) for i in range(0, len(sentences), GMB_CHUNK)]
+    return chunks[: cut // GMB_CHUNK], chunks[cut // GMB_CHUNK :]
+
+
+def gmb_single(sentences: list[str], lexicon) -> list[tuple[str, str, str]]:
+    """("", sentence, slug) for each sentence whose context (GMB_CONTEXT sentences either side) names a topic.
+
+    What a wire snap or a feed entry is: one sentence, often without any of the topic's terms. The
+    context gives the label; a sentence whose own terms name another topic is left out (a story's edge).
+    """
+    found = []
+    for i, sentence in enumerate(sentences):
+        context = " ".join(sentences[max(0, i - GMB_CONTEXT) : i + GMB_CONTEXT + 1])
+        label = silver_label("", context, lexicon)
+        if not label:
+            continue
+        own = {slug: sum(terms.values()) for slug, terms in term_scores("", sentence, lexicon).items()}
+        if own and max(own.values()) >= MIN_SCORE and max(own, key=own.__getitem__) != label:
+            continue
+        found.append(("", sentence, label))
+        if PAIRS and i + 1 < len(sentences):
+            found.append((sentence, sentences[i + 1], label))
+    return found
 
 
 def iptc(corpora: Path, qcode_slugs: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -125,25 +170,62 @@ def iptc(corpora: Path, qcode_slugs: dict[str, str]) -> list[tuple[str, str, str
     return found
 
 
+def silver_label(headline: str, body: str, lexicon) -> str | None:
+    """The topic the term evidence names strongly and clearly, if any."""
+    raw = {slug: sum(terms.values()) for slug, terms in term_scores(headline, body, lexicon).items()}
+    if not raw:
+        return None
+    best = max(raw, key=raw.__getitem__)
+    floor = MIN_SILVER if best in COMMON else MIN_SILVER_RARE
+    if raw[best] >= floor and raw[best] >= MIN_SILVER_SHARE * sum(raw.values()):
+        return best
+    return None
+
+
 def silver(texts: list[tuple[str, str]], lexicon) -> list[tuple[str, str, str]]:
     """(headline, body, slug) for the texts whose term evidence names one topic strongly."""
-    labelled = []
-    for headline, body in texts:
-        raw = {slug: sum(terms.values()) for slug, terms in term_scores(headline, body, lexicon).items()}
-        if not raw:
-            continue
-        best = max(raw, key=raw.__getitem__)
-        if raw[best] >= MIN_SILVER and raw[best] >= MIN_SILVER_SHARE * sum(raw.values()):
-            labelled.append((headline, body, best))
-    return labelled
+    return [(h, b, slug) for h, b in texts for slug in [silver_label(h, b, lexicon)] if slug]
 
 
-def with_short(examples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """Every long example, and its headline + first sentence (or first two sentences) under the same topic."""
+def cuts(headline: str, body: str) -> list[tuple[str, str]]:
+    """The short texts a feed shows of a long one: headline and first sentence (no headline: two sentences),
+    and with EXTRA_CUTS the headline alone, the first two sentences alone and one sentence further on
+    (picked by a checksum of the text, so the same corpora give the same cuts)."""
+    found = [short_text(headline, body)]
+    if not EXTRA_CUTS:
+        return found
+    ends = [0, *sentence_ends(body)]
+    if headline.strip():
+        found.append((headline, ""))
+        found.append(short_text("", body))
+    if len(ends) > 3:
+        k = 2 + zlib.crc32(body.encode("utf-8")) % (len(ends) - 2)
+        sentence = body[ends[k - 1] : ends[k] if k < len(ends) else len(body)].strip()
+        if len(sentence) > 40:
+            found.append(("", sentence))
+    return found
+
+
+def masked(text: str, lexicon) -> str:
+    """`text` without the words any topic term matches: what is left is the evidence the terms cannot see.
+
+    A copy so masked teaches the model the words that come with a topic besides its terms, which is what a
+    short text with none of them needs; without it the model leans on the very words the terms already count.
+    """
+    return " ".join(w for w in _WORD.findall(text.replace("’", "'")) if not lexicon.match(w))
+
+
+def with_short(examples: list[tuple[str, str, str]], lexicon=None) -> list[tuple[str, str, str]]:
+    """Every long example, and its short cuts under the same topic (with a lexicon and MASKED, the headline
+    and first sentence also without the terms' words, when four words or more are left)."""
     out = []
     for headline, body, slug in examples:
         out.append((headline, body, slug))
-        out.append((*short_text(headline, body), slug))
+        out.extend((h, b, slug) for h, b in cuts(headline, body) if (h + b).strip())
+        if lexicon is not None and MASKED:
+            h, b = (masked(t, lexicon) for t in short_text(headline, body))
+            if len((h + " " + b).split()) >= 4:
+                out.append((h, b, slug))
     return out
 
 
@@ -151,7 +233,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=CORPORA)
     parser.add_argument("--output", type=Path, default=BUNDLED_MODEL)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="change a constant (trials)")
     args = parser.parse_args()
+    for setting in args.set:
+        name, _, value = setting.partition("=")
+        globals()[name] = type(globals()[name])(eval(value))  # the trainer's own command line
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
@@ -159,14 +245,23 @@ def main() -> None:
     lexicon = load_lexicon(BUNDLED_TOPICS)  # the bundled terms only: a user's file is laid over at runtime
     held_out = {item["id"] for item in json.loads(LABELS.read_text(encoding="utf-8"))["items"]}
     r_train, r_cal = reuters(args.corpora, held_out)
-    g_train, g_cal = gmb(args.corpora)
+    sentences = gmb_sentences(args.corpora)
+    cut = len(sentences) * 9 // 10 // GMB_CHUNK * GMB_CHUNK
+    g_train, g_cal = gmb(sentences)
     concepts = iptc(args.corpora, {q: s for s, q in lexicon.qcodes.items()})
     long_train = silver(r_train, lexicon) + silver(g_train, lexicon)
-    train = with_short(long_train) + [(label, definition, slug) for label, definition, slug in concepts]
+    single = gmb_single(sentences[:cut], lexicon) if SENTENCES else []
+    train = [(label, definition, slug) for label, definition, slug in concepts] + with_short(long_train, lexicon)
+    train += single + [
+        ("", b, slug) for _, s, slug in single if MASKED for b in [masked(s, lexicon)] if len(b.split()) >= 4
+    ]
     calibrate = with_short(silver(r_cal, lexicon) + silver(g_cal, lexicon))
+    calibrate += gmb_single(sentences[cut:], lexicon) if SENTENCES else []
     print(f"long texts: Reuters {len(r_train)} + GMB chunks {len(g_train)}; silver-labelled {len(long_train)}")
-    print(f"IPTC concepts {len(concepts)}; training examples {len(train)}; calibration examples {len(calibrate)}")
-    print("  silver topics:", dict(Counter(s for _, _, s in long_train).most_common()))
+    print(f"GMB sentences labelled by their context {len(single)}; IPTC concepts {len(concepts)}")
+    print(f"training examples {len(train)}; calibration examples {len(calibrate)}")
+    print("  silver topics (long):", dict(Counter(s for _, _, s in long_train).most_common()))
+    print("  GMB sentences:", dict(Counter(s for _, _, s in single).most_common()))
 
     counts = [feature_counts(h, b) for h, b, _ in train]
     df = Counter(f for c in counts for f in c)
@@ -186,18 +281,38 @@ def main() -> None:
         return csr_matrix((vals, (rows, cols)), shape=(len(docs), len(features)), dtype=np.float64)
 
     slugs = sorted(lexicon.labels)
-    y = np.array([slugs.index(s) for _, _, s in train])
-    # Balanced classes: each topic's examples weigh as much in all as the biggest topic's (Reuters is 70%
-    # economy; without this the model calls any short text business). Tried on the bench's dev split:
-    # (most / n) ** 0.5 gave short top-1 0.732, ** 1 0.763 (long 0.814 / 0.825).
-    per_class = Counter(y.tolist())
-    weights = np.array([max(per_class.values()) / per_class[c] for c in y])
-    model = LogisticRegression(C=C, max_iter=2000)
-    model.fit(matrix(counts), y, sample_weight=weights)
-    w = np.zeros((len(slugs), len(features)))
-    b = np.full(len(slugs), -30.0)  # a topic with no example at all is never predicted
-    for row, cls in enumerate(model.classes_):
-        w[cls], b[cls] = model.coef_[row], model.intercept_[row]
+
+    def fit(examples: list[tuple[str, str, str]], x: csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        y = np.array([slugs.index(s) for _, _, s in examples])
+        # Balanced classes: each topic's examples weigh as much in all as the biggest topic's (Reuters is 70%
+        # economy; without this the model calls any short text business). Tried on the bench's dev split:
+        # (most / n) ** 0.5 gave short top-1 0.732, ** 1 0.763 (long 0.814 / 0.825).
+        per_class = Counter(y.tolist())
+        weights = np.array([max(per_class.values()) / per_class[c] for c in y])
+        weights[: len(concepts)] *= IPTC_WEIGHT  # they come first
+        model = LogisticRegression(C=C, max_iter=2000)
+        model.fit(x, y, sample_weight=weights)
+        w = np.zeros((len(slugs), len(features)))
+        b = np.full(len(slugs), -30.0)  # a topic with no example at all is never predicted
+        for row, cls in enumerate(model.classes_):
+            w[cls], b[cls] = model.coef_[row], model.intercept_[row]
+        return w, b
+
+    x_train = matrix(counts)
+    w, b = fit(train, x_train)
+    if SELF_TRAIN:
+        # One round of self-training: the long texts the terms left unlabelled, named by the model when it is sure.
+        labelled = {(h, bd) for h, bd, _ in long_train}
+        rest = [t for t in r_train + g_train if t not in labelled]
+        logits = np.asarray(matrix([feature_counts(h, bd) for h, bd in rest]) @ w.T) + b
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        best = zip(rest, p.argmax(axis=1), p.max(axis=1), strict=True)
+        extra = [(h, bd, slugs[k]) for (h, bd), k, q in best if q >= SELF_TRAIN]
+        print(f"self-training: {len(extra)} of {len(rest)} unlabelled long texts", dict(Counter(s for *_, s in extra)))
+        extra = with_short(extra)
+        train = train + extra
+        w, b = fit(train, matrix(counts + [feature_counts(h, bd) for h, bd, _ in extra]))
 
     # Temperature: the one scale that makes the held-out probabilities most likely (negative log-likelihood).
     x_cal = matrix([feature_counts(h, bd) for h, bd, _ in calibrate])
