@@ -9,6 +9,9 @@ For each step N (ascending; `--articles` is the largest and caps the others):
    fewer when a step is not a multiple of 10,000). A larger cached corpus serves a smaller run (same seed).
 2. The real `archive index <part files not indexed yet> --index DIR` in a subprocess, so each step adds
    its articles to the same index: articles/s of that step, wall time, peak RSS (os.wait4), index size.
+   Then ADDED (1,000) other articles (another seed, their own folder) in one more `archive index`,
+   timed on their own: what adding a day's news to an archive of that size costs. They stay, so a
+   step's archive holds its N articles and 1,000 per step so far, and tantivy gets them too.
 3. The same documents exported (`archive export --format jsonl` when the CLI has it, else the stored
    article JSON read from the index) and built into tantivy-py 0.27 in a fresh process: build time,
    size, peak RSS. headline+body use `en_stem` (headline boosted ×2 as in the archive), the 8 facets are
@@ -89,6 +92,7 @@ HEADLINE_BOOST = 2.0  # as the archive's schema
 PAGE = 20
 SNIPPET_CHARS = 240
 TOTALS_TOLERANCE = 0.03
+ADDED = 1_000  # articles added to each step's archive after its import, timed on their own
 SUMMARY = re.compile(r"(\d+) files: (\d+) indexed, (\d+) updated, (\d+) unchanged, (\d+) removed, (\d+) skipped")
 
 
@@ -253,6 +257,17 @@ def synthetic_corpus(work: Path, source: Path, articles: int, per_file: int, tim
     marker.write_text(json.dumps({"articles": articles, **wanted}))
     print(f"  {len(parts(corpus))} files in {wall:.0f} s, {folder_bytes(corpus) / 2**20:,.0f} MiB -> {corpus}")
     return corpus
+
+
+def added_articles(work: Path, source: Path, step: int, timeout: float) -> Path:
+    """ADDED other synthetic articles (another seed, a folder of their own: other ids) for one step, to time
+    what adding a day's news to an archive of that size costs."""
+    folder = work / "added" / str(step)
+    out = folder / "part-00000.jsonl"
+    if not out.exists():
+        cmd = [sys.executable, str(SCALE_TOOL), str(source), str(folder), "--articles", str(ADDED)]
+        run("scale_corpus.py", [*cmd, "--seed", str(step)], timeout=timeout, log=work / "logs" / "scale_corpus.log")
+    return out
 
 
 def parts(corpus: Path) -> list[Path]:
@@ -685,6 +700,11 @@ def report_step(step: dict[str, Any]) -> None:
             f"({ingest['articles_per_s']:,.0f}/s), peak RSS {ingest['rss_mb']:,.0f} MiB, "
             f"index {ingest['index_mb']:,.0f} MiB"
         )
+    if added := step.get("add"):
+        print(
+            f"  adding {added['indexed']:,} articles to it: {added['seconds']:.1f} s (a whole `archive index`), "
+            f"peak RSS {added['rss_mb']:,.0f} MiB"
+        )
     if build:
         print(
             f"  tantivy build: {build['documents']:,} documents in {build['seconds']:.1f} s "
@@ -791,6 +811,8 @@ def run_steps(args: argparse.Namespace) -> int:
                 index_mb=folder_bytes(index_dir) / 2**20,
             )
             step["ingest"] = ingest
+            extra = added_articles(work, source, n, args.timeout)
+            step["add"] = index_step([extra], index_dir, logs / f"add-{n}.log", args.timeout)
             via, export_seconds = export_articles(index_dir, export, logs / f"export-{n}.log", args.timeout)
             stdout = logs / f"tantivy-build-{n}.json"
             build_cmd = this_script(

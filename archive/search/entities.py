@@ -46,7 +46,7 @@ from archive.errors import BadParameter, EntitiesFileBroken
 from archive.facets import NAMES as FACET_NAMES
 from archive.search import corrections
 from archive.search.corrections import CORRECTED, TYPES, Correction
-from archive.store import ColumnView, Snapshot, snapshot
+from archive.store import ColumnView, Snapshot, Snapshots, snapshot
 from archive.store.schema import ALIAS_SEPARATOR
 
 TOKEN = re.compile(r"[^\W_]+")
@@ -407,8 +407,13 @@ def _save(path: Path, key: tuple[Any, ...], parts: _Parts) -> None:
 
 def prepare(ix: Any) -> None:
     """Build and keep the entity view of the index as it is now, so that the next process to open it (the
-    web app after an indexing run) reads it instead of building it at its first search."""
-    reading(snapshot(ix))
+    web app after an indexing run) reads it instead of building it at its first search. A snapshot of its
+    own, let go after: the columns it reads stay out of this process's cache."""
+    snapshots = Snapshots(ix, Path(ix.storage.folder))
+    try:
+        reading(snapshots.current())
+    finally:
+        snapshots.close()
 
 
 def view(snap: Snapshot) -> ColumnView:

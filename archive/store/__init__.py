@@ -19,7 +19,7 @@ from archive.store.schema import (
     copy_document,
     make_schema,
 )
-from archive.store.snapshot import ColumnView, Snapshot, snapshot
+from archive.store.snapshot import ColumnView, Snapshot, Snapshots, snapshot
 from archive.store.writer import ArchiveWriter
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "ArchiveWriter",
     "ColumnView",
     "Snapshot",
+    "Snapshots",
     "article_document",
     "article_from_stored",
     "article_source",
