@@ -137,6 +137,19 @@ class PostingArrays:
         return ids, self.weights[kind][weighed : weighed + count].astype(np.float64)
 
 
+def all_positions(values: Any) -> tuple[list[int], list[int], list[int]]:
+    """A term's posting values decoded: occurrences per posting, then all positions and lengths in order."""
+    counts: list[int] = []
+    positions: list[int] = []
+    lengths: list[int] = []
+    for value in values:
+        at, long = positions_of(value)
+        counts.append(len(at))
+        positions += at
+        lengths += long
+    return counts, positions, lengths
+
+
 class PositionArraysWriter:
     """Collects the positions of one segment's frequent terms in positional fields, term by term: per
     posting how many occurrences (16-bit), then their positions (16-bit where the term's all fit, else
@@ -153,12 +166,7 @@ class PositionArraysWriter:
         self.lengths_held = 0
 
     def add(self, fieldname: str, tbytes: bytes, values: Any, chars: bool) -> None:
-        counts, positions, lengths = [], [], []
-        for value in values:
-            at, long = positions_of(value)
-            counts.append(len(at))
-            positions += at
-            lengths += long
+        counts, positions, lengths = all_positions(values)
         if max(counts, default=0) > 0xFFFF:
             return  # a word more than 65,535 times in one document: its blocks answer for it
         kind = HALF if max(positions, default=0) <= 0xFFFF else SINGLE
@@ -319,12 +327,7 @@ def term_positions(
         counts, positions, lengths = found
         return listed[0].astype(np.int64), counts.astype(np.int64), positions.astype(np.int64), lengths
     block_ids, _, values = read_blocks(leaf, fieldname, text)
-    counts, positions, lengths = [], [], []
-    for value in values:
-        at, long = positions_of(value)
-        counts.append(len(at))
-        positions += at
-        lengths += long
+    counts, positions, lengths = all_positions(values)
     chars = isinstance(leaf.schema[fieldname].format, formats.Characters)
     return (
         block_ids,
