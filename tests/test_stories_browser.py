@@ -145,8 +145,9 @@ def test_the_article_page_shows_what_changed_between_versions(corpus_server, bro
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{corpus_server}/search?q={PORTS}")
     page.locator(".hit h3 a").first.click()
+    page.wait_for_url("**/articles/*")
     changes = page.get_by_role("region", name="What changed")
-    assert changes.is_visible()
+    expect(changes).to_be_visible()  # the article page may still be loading after the click
     assert "35 words added, 4 removed." in changes.locator(".meta").first.inner_text()
     assert changes.locator(".diff-headline del").all_inner_texts() == [" SAID TO PLAN", " ISSUE"]
     assert changes.locator(".diff-headline ins").inner_text() == " PRICES 500 MLN STG"
