@@ -49,6 +49,9 @@ class Article:
     credits: dict[str, tuple[str, ...]] = field(default_factory=dict)
     language: str | None = None
     entities: Entities = field(default_factory=Entities)
+    # NER has run on this text (here, or in the archive that exported it), so `entities` is its answer even
+    # when empty: an import of the archive's own records runs none.
+    entities_recognised: bool = False
     countries: tuple[str, ...] = ()  # what the story is about, most relevant first
     country_mentions: dict[str, int] = field(default_factory=dict)  # every country named, with counts
     country_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)  # code -> words that pointed there

@@ -49,13 +49,13 @@ class Enricher:
         Articles that arrive with entities (an archive's own export) keep them and skip NER; their
         countries and topics are worked out when they have none.
         """
-        recognise = [a for a in articles if not has_entities(a)]
+        recognise = [a for a in articles if not recognised(a)]
         found: Iterator[list[tuple[int, int, str]]] = iter([])
         if recognise:
             from archive.ingest.enrich.nlp import entity_spans
 
             found = iter(entity_spans(self.nlp, (ner_text(a) for a in recognise)))
-        return [self._enrich_one(a, next(found)) if not has_entities(a) else self._complete(a) for a in articles]
+        return [self._enrich_one(a, next(found)) if not recognised(a) else self._complete(a) for a in articles]
 
     def _complete(self, article: Article) -> Article:
         """An imported article: its own entities, and countries and topics where it has none."""
@@ -89,6 +89,7 @@ class Enricher:
                 aliases=aliases,
             ),
             aliases=aliases,
+            entities_recognised=True,
             countries=countries.countries,
             country_mentions=countries.mentions,
             country_evidence=countries.evidence,
@@ -98,9 +99,11 @@ class Enricher:
         )
 
 
-def has_entities(article: Article) -> bool:
+def recognised(article: Article) -> bool:
+    """NER has run on the article already, or it came with entities of its own."""
     ents = article.entities
-    return bool(ents.people or ents.organizations or ents.places or ents.groups or ents.events)
+    named = ents.people or ents.organizations or ents.places or ents.groups or ents.events
+    return article.entities_recognised or bool(named)
 
 
 def name_spans(article: Article) -> list[tuple[int, int, str]]:

@@ -134,7 +134,7 @@ def archive_record(record: dict[str, Any], source: str) -> Article:
         raise NoArticleText(subject=source)
     fields = {k: v for k, v in record.items() if k not in ("id", "source", "indexed", "copy_of")}
     try:
-        article = Article.from_dict({**fields, "source": source})
+        article = Article.from_dict({**fields, "source": source, "entities_recognised": True})
         article.to_dict()  # every field of the right kind, or a clear error now rather than at indexing
     except (TypeError, ValueError, AttributeError) as exc:
         raise UnreadableFile(f"not an archive record: {exc}", subject=source) from exc
