@@ -47,6 +47,9 @@ from archive.store.damage import describe, index_errors
 from archive.store.sources import record_sources
 
 BATCH_ARTICLES = 256  # articles enriched together (one NER call; the worker's unit of work)
+# Articles handed to worker processes ahead of the writer, so they go on enriching while it commits (a
+# commit of 4,096 articles takes seconds); memory follows this, not the archive.
+AHEAD_ARTICLES = 4096
 COMMIT_SECONDS = 15.0  # a window open this long is committed, so a watcher's web app sees new work soon
 WORKER_FROM_BYTES = 4 * 2**20  # smaller runs finish before a second process has loaded spaCy
 WRITER_WAIT = 120.0  # seconds to wait for another writer (a watcher, a second `index`) to finish its batch
@@ -248,14 +251,14 @@ class Indexer:
         """Hand full batches to enrichment and write the enriched ones in order; with `everything`,
         the last partial batch too, and commit all that waits.
 
-        With worker processes, each enriches a batch while the batch before them is written.
+        With worker processes, they enrich up to AHEAD_ARTICLES ahead while the batches before are written.
         """
+        ahead = max(self._worker.processes, AHEAD_ARTICLES // BATCH_ARTICLES) if self._worker is not None else 0
         while True:
             while len(self._pending) >= BATCH_ARTICLES or (everything and self._pending):
                 batch, self._pending = self._pending[:BATCH_ARTICLES], self._pending[BATCH_ARTICLES:]
                 self._in_flight.append((batch, self._enrich_later(batch)))
-                # One batch a worker enriches while the one before them is written (none without workers).
-                while len(self._in_flight) > (self._worker.processes if self._worker is not None else 0):
+                while len(self._in_flight) > ahead:
                     self._write_next()
             if not everything:
                 return
