@@ -11,7 +11,7 @@ DEFAULT_MAX_FILE_MB = 50
 DEFAULT_NAME = "News archive"
 DEFAULT_ARCHIVE_URL = "http://127.0.0.1:5000"  # where `archive serve` answers by default
 # Enrichment processes beside the writer on 2 cores or more: on 2 cores, `bench/bench_ingest.py` ran NER
-# ingest at 70 % of `archive extract`'s speed with 1 and at 94-102 % with 2 (the writer waits on them).
+# ingest at 70 % of `archive extract`'s speed with 1 and at 86-103 % with 2 (the writer waits on them).
 DEFAULT_WORKERS = 2
 DEFAULT_COMMIT_ARTICLES = 4096  # one Whoosh segment per this many articles at most: memory follows it
 ANNOTATIONS_FILE = "annotations.sqlite"  # readers' tags, stars, notes and collections (archive.store.annotations)
