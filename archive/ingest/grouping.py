@@ -170,30 +170,60 @@ class BandTable:
             self.db.executemany("INSERT OR IGNORE INTO buckets VALUES (?, ?, ?)", rows)
 
 
-def assign_stories(searcher: Searcher, table: BandTable, articles: Sequence[Article]) -> list[Placement]:
-    """Group a batch against the index and against itself, in order: the first of a story founds its group."""
+@dataclass(frozen=True)
+class Sketch:
+    """What grouping looks an article up by: its exact-copy key and LSH band keys. Made where the article
+    is enriched (a worker process), since MinHash is the costliest part of grouping and needs no index."""
+
+    exact: str
+    bands: tuple[int, ...]
+
+
+def sketches(articles: Sequence[Article]) -> list[Sketch]:
     prints = [article_fingerprint(a) for a in articles]
-    keys = band_keys(prints)
+    return [Sketch(fp.exact, tuple(keys)) for fp, keys in zip(prints, band_keys(prints), strict=True)]
+
+
+def assign_stories(
+    searcher: Searcher, table: BandTable, articles: Sequence[Article], made: Sequence[Sketch | None] = ()
+) -> list[Placement]:
+    """Group a batch against the index and against itself, in order: the first of a story founds its group.
+
+    `made` holds sketches made beforehand (None, or none at all, where there are none); shingles are
+    worked out only for articles with candidates to compare.
+    """
+    given = list(made) or [None] * len(articles)
+    missing = [a for a, sketch in zip(articles, given, strict=True) if sketch is None]
+    made_here = iter(sketches(missing))
+    keyed = [sketch or next(made_here) for sketch in given]
+    prints: dict[int, Fingerprint] = {}
+
+    def print_of(i: int) -> Fingerprint:
+        if i not in prints:
+            prints[i] = article_fingerprint(articles[i])
+        return prints[i]
+
     exact_seen: dict[str, list[tuple[str, str, datetime | None]]] = defaultdict(list)  # key -> (id, group, date)
     band_seen: dict[int, list[int]] = defaultdict(list)  # in this batch: band key -> positions
     placements: list[Placement] = []
-    for i, (article, fp, bands) in enumerate(zip(articles, prints, keys, strict=True)):
+    for i, (article, sketch) in enumerate(zip(articles, keyed, strict=True)):
+        published = parse_published(article.published)
         # The same words on another day are another day's news (a formula story), not a copy.
-        stored = [(s["id"], s.get("group") or s["id"], s.get("published")) for s in find_exact(searcher, fp.exact)]
-        originals = [o for o in [*exact_seen[fp.exact], *stored] if o[0] != article.id]
-        original = next((o for o in originals if close_in_time(o[2], fp.published)), None)
+        stored = [(s["id"], s.get("group") or s["id"], s.get("published")) for s in find_exact(searcher, sketch.exact)]
+        originals = [o for o in [*exact_seen[sketch.exact], *stored] if o[0] != article.id]
+        original = next((o for o in originals if close_in_time(o[2], published)), None)
         if original:
-            placements.append(Placement(original[1], original[0], fp.exact, (), day_number(fp.published)))
+            placements.append(Placement(original[1], original[0], sketch.exact, (), day_number(published)))
             continue
-        earlier = {j for band in bands for j in band_seen[band]}
-        candidates = [(placements[j].group, prints[j]) for j in sorted(earlier)]
-        day = day_number(fp.published)
-        for stored in find_articles(searcher, table.ids(bands, day) - {article.id}):
+        earlier = {j for band in sketch.bands for j in band_seen[band]}
+        candidates = [(placements[j].group, print_of(j)) for j in sorted(earlier)]
+        day = day_number(published)
+        for stored in find_articles(searcher, table.ids(sketch.bands, day) - {article.id}):
             other = fingerprint(stored.get("headline", ""), stored.get("body", ""), stored.get("published"))
             candidates.append((stored.get("group") or stored["id"], other))
-        group = best_match(fp, candidates) or article.id
-        placements.append(Placement(group, None, fp.exact, tuple(bands), day))
-        exact_seen[fp.exact].append((article.id, group, fp.published))
-        for band in bands:
+        group = (best_match(print_of(i), candidates) if candidates else None) or article.id
+        placements.append(Placement(group, None, sketch.exact, sketch.bands, day))
+        exact_seen[sketch.exact].append((article.id, group, published))
+        for band in sketch.bands:
             band_seen[band].append(i)
     return placements

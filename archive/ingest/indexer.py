@@ -28,8 +28,8 @@ from whoosh.query import Term
 from archive.article import Article
 from archive.config import Settings
 from archive.errors import ArchiveError, UnreadableFile
-from archive.ingest.enrich.worker import WorkerEnricher
-from archive.ingest.grouping import GROUPING_VERSION, BandTable, assign_stories
+from archive.ingest.enrich.worker import Enriched, WorkerEnricher
+from archive.ingest.grouping import GROUPING_VERSION, BandTable, Sketch, assign_stories
 from archive.ingest.identity import Identity, migrate
 from archive.ingest.readers.formats import FileResult, Found, iter_files, read_file
 from archive.names import path_of, resolved, stored_name
@@ -137,9 +137,9 @@ class Indexer:
         self._enricher: Enriches | None = None
         self._pending: list[Pending] = []
         self._unlisted: list[Path] = []  # folders the walk could not list: their files are not gone
-        self._in_flight: deque[tuple[list[Pending], Future[list[Article]]]] = deque()
-        # Enriched (or, where the worker failed, not yet enriched) articles waiting for the next commit.
-        self._window: list[tuple[Pending, Article | None]] = []
+        self._in_flight: deque[tuple[list[Pending], Future[Enriched]]] = deque()
+        # Enriched and sketched (or, where the worker failed, not yet) articles waiting for the next commit.
+        self._window: list[tuple[Pending, Article | None, Sketch | None]] = []
         self._window_opened = 0.0
         self._worker: WorkerEnricher | None = None
         self.settings = settings
@@ -269,13 +269,13 @@ class Indexer:
             elif not self._pending:
                 return
 
-    def _enrich_later(self, batch: list[Pending]) -> Future[list[Article]]:
+    def _enrich_later(self, batch: list[Pending]) -> Future[Enriched]:
         articles = [p.article for p in batch]
         if self._worker is not None:
             return self._worker.submit(articles)
-        done: Future[list[Article]] = Future()
+        done: Future[Enriched] = Future()
         try:
-            done.set_result(self._enrich_here(articles))
+            done.set_result((self._enrich_here(articles), []))  # sketched when written
         except Exception as exc:  # isolated when the batch is written
             done.set_exception(exc)
         return done
@@ -288,13 +288,16 @@ class Indexer:
     def _write_next(self) -> None:
         """Move the oldest enriched batch into the commit window; commit the window when it is full or old."""
         batch, enriching = self._in_flight.popleft()
+        enriched: list[Article | None] = [None] * len(batch)
+        sketched: list[Sketch | None] = [None] * len(batch)
         try:
-            enriched: list[Article | None] = list(enriching.result())
+            articles, made = enriching.result()
+            enriched[:], sketched[: len(made)] = articles, made
         except Exception:  # the worker could not enrich this batch: it is done here, article by article if need be
-            enriched = [None] * len(batch)
+            pass
         if not self._window:
             self._window_opened = time.monotonic()
-        self._window += zip(batch, enriched, strict=True)
+        self._window += zip(batch, enriched, sketched, strict=True)
         full = len(self._window) >= self.settings.commit_articles
         if full or time.monotonic() - self._window_opened >= COMMIT_SECONDS:
             self._commit_window()
@@ -305,15 +308,15 @@ class Indexer:
         # The copies of articles this window changed come in a later one.
         self._pending += self._promote_copies({p.article.id for p in written if p.is_update})
 
-    def _write_isolating(self, window: list[tuple[Pending, Article | None]]) -> list[Pending]:
+    def _write_isolating(self, window: list[tuple[Pending, Article | None, Sketch | None]]) -> list[Pending]:
         """Write a window; the ones written. An unexpected error in enriching or writing it (one article a
         bug trips over) does not lose the others: the window is halved and each half tried again, down to
         the article that fails, which is reported as a failure of its own. The index's own trouble (disk
         full, a damaged index, another writer) stops the run instead: no article would fare better."""
-        pending = [p for p, _ in window]
+        pending = [p for p, _, _ in window]
         try:
             with index_errors(self.index_dir, lock_wait=WRITER_WAIT):
-                self._write(pending, self._enriched(window))
+                self._write(pending, self._enriched(window), [sketch for _, _, sketch in window])
             return pending
         except ArchiveError:
             raise
@@ -325,16 +328,16 @@ class Indexer:
             half = len(window) // 2
             return self._write_isolating(window[:half]) + self._write_isolating(window[half:])
 
-    def _enriched(self, window: list[tuple[Pending, Article | None]]) -> list[Article]:
+    def _enriched(self, window: list[tuple[Pending, Article | None, Sketch | None]]) -> list[Article]:
         """The window's articles enriched: those the worker could not do are enriched here, together."""
-        missing = [p.article for p, article in window if article is None]
+        missing = [p.article for p, article, _ in window if article is None]
         done = iter(self._enrich_here(missing) if missing else [])
-        return [article if article is not None else next(done) for _, article in window]
+        return [article if article is not None else next(done) for _, article, _ in window]
 
-    def _write(self, pending: list[Pending], enriched: list[Article]) -> None:
+    def _write(self, pending: list[Pending], enriched: list[Article], sketched: list[Sketch | None]) -> None:
         """Group and write one batch, counting what it added and updated; exact copies keep only their own
         metadata (their enrichment is their original's)."""
-        placements = assign_stories(snapshot(self.ix).searcher, self.bands, [p.article for p in pending])
+        placements = assign_stories(snapshot(self.ix).searcher, self.bands, [p.article for p in pending], sketched)
         documents = []
         for p, article, where in zip(pending, enriched, placements, strict=True):
             if where.copy_of:
