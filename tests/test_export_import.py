@@ -14,6 +14,21 @@ from archive.search import SearchRequest, search
 from archive.store import open_index
 from tests.helpers import ROOT
 
+
+def import_without_spacy(index_dir: Path, source: Path) -> str:
+    """`archive index` of an export in a process of its own, asserting that it never imported spaCy; its summary."""
+    script = (
+        "import sys; from archive.cli import main\n"
+        f"try: main(['index', '--index', {str(index_dir)!r}, {str(source)!r}])\n"
+        "except SystemExit as stop: assert not stop.code, stop.code\n"
+        "print('spacy loaded' if 'spacy' in sys.modules else 'no spacy')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "no spacy" in run.stdout
+    return run.stderr
+
+
 EVERYTHING = SearchRequest(expand=frozenset({"country", "topic", "person", "org", "place", "author", "source", "year"}))
 
 
@@ -27,15 +42,7 @@ def test_export_then_import_keeps_stories_facets_and_entities(corpus_index: Path
     assert all({"headline", "body", "entities", "countries", "topics", "dateline"} <= set(r) for r in records)
 
     fresh = tmp_path / "fresh"
-    script = (  # a process of its own, to see whether importing loaded spaCy
-        "import sys; from archive.cli import main\n"
-        f"try: main(['index', '--index', {str(fresh)!r}, {str(backup)!r}])\n"
-        "except SystemExit as stop: assert not stop.code, stop.code\n"
-        "print('spacy loaded' if 'spacy' in sys.modules else 'no spacy')\n"
-    )
-    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    assert "no spacy" in run.stdout and f"{len(records)} indexed" in run.stderr
+    assert f"{len(records)} indexed" in import_without_spacy(fresh, backup)
 
     before, after = search(open_index(corpus_index), EVERYTHING), search(open_index(fresh), EVERYTHING)
     assert after["total"] == before["total"] > 50
@@ -69,15 +76,7 @@ def test_a_record_whose_text_had_no_names_imports_without_ner(tmp_path: Path):
     source = tmp_path / "brief.jsonl"
     source.write_text(json.dumps(brief) + "\n", encoding="utf-8")
     fresh = tmp_path / "fresh"
-    script = (
-        "import sys; from archive.cli import main\n"
-        f"try: main(['index', '--index', {str(fresh)!r}, {str(source)!r}])\n"
-        "except SystemExit as stop: assert not stop.code, stop.code\n"
-        "print('spacy loaded' if 'spacy' in sys.modules else 'no spacy')\n"
-    )
-    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    assert "no spacy" in run.stdout and "1 indexed" in run.stderr
+    assert "1 indexed" in import_without_spacy(fresh, source)
     found = search(open_index(fresh), SearchRequest(q="wheat"))
     assert found["total"] == 1
     assert found["hits"][0]["topics"]  # topics are worked out when a record has none
