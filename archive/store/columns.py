@@ -91,8 +91,13 @@ def day_bounds(date_from: date | None, date_to: date | None) -> tuple[int, int]:
 
 
 def story_key(group: str) -> int:
-    """A story's key as a number: 63 bits of a hash, so stories need no dictionary."""
-    return int.from_bytes(hashlib.blake2b(group.encode("utf-8"), digest_size=8).digest(), "little") >> 1
+    """A story's key as a number, so stories need no dictionary."""
+    return stable_hash(group)
+
+
+def stable_hash(text: str) -> int:
+    """63 bits of a hash of the text, the same in every process (unlike `hash`), so it can be kept on disk."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little") >> 1
 
 
 # --- the dictionary of facet values --------------------------------------------------------------

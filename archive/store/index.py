@@ -14,7 +14,7 @@ from whoosh.searching import Searcher
 
 from archive.errors import IndexDamaged, IndexMissing
 from archive.store.schema import make_schema
-from archive.store.writer import ArchiveWriter, may_hold, segment_values
+from archive.store.writer import ArchiveWriter, may_hold, segment_values, value_hashes
 
 T = TypeVar("T")
 
@@ -145,7 +145,7 @@ def _find(searcher: Searcher, fieldname: str, values: list[str]) -> list[dict[st
     """
     if not values:
         return []
-    hashes = np.fromiter((hash(v) for v in values), dtype=np.int64, count=len(values))
+    hashes = value_hashes(values)
     found = []
     reader = searcher.reader()
     leaves = reader.leaf_readers() if reader.doc_count_all() else []

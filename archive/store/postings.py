@@ -107,7 +107,9 @@ class PostingArraysWriter:
         pad = b"\0" * (-(_HEADER.size + len(directory)) % 8)
         sizes = (len(directory) + len(pad), self.count, *self.weighed.values())
         parts = (self.ids, self.weights[SINGLE], self.weights[HALF])  # 4-byte ones first: aligned
-        _write_aside(_path(storage, segment), _HEADER.pack(MAGIC, *sizes, self.exact_spelling), directory + pad, parts)
+        _write_aside(
+            segment_file(storage, segment), _HEADER.pack(MAGIC, *sizes, self.exact_spelling), directory + pad, parts
+        )
 
 
 class PostingArrays:
@@ -195,7 +197,7 @@ class PositionArraysWriter:
         sizes = (len(directory) + len(pad), self.postings, self.held[HALF], self.held[SINGLE], self.lengths_held)
         parts = (self.positions[SINGLE], self.counts, self.positions[HALF], self.lengths)  # widest first: aligned
         _write_aside(
-            _path(storage, segment, POSITIONS_EXTENSION),
+            segment_file(storage, segment, POSITIONS_EXTENSION),
             _POSITIONS_HEADER.pack(POSITIONS_MAGIC, *sizes),
             directory + pad,
             parts,
@@ -256,7 +258,8 @@ def _mapped(path: Path, dtype: Any, offset: int, count: int) -> np.ndarray:
     return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=(count,))
 
 
-def _path(storage: Any, segment: Any, extension: str = EXTENSION) -> Path:
+def segment_file(storage: Any, segment: Any, extension: str = EXTENSION) -> Path:
+    """A file of the segment's own, named so that Whoosh removes it with the segment."""
     storage = getattr(storage, "b", storage)  # a compound segment's reader sees the folder behind its file
     return Path(storage.folder) / segment.make_filename(extension)
 
@@ -282,7 +285,7 @@ def _arrays(leaf: Any, extension: str, opener: Any) -> Any:
     segment = leaf.segment()
     if segment is not None:
         try:
-            arrays = opener(_path(leaf.storage(), segment, extension))
+            arrays = opener(segment_file(leaf.storage(), segment, extension))
         except (OSError, AttributeError, ValueError, EOFError, pickle.UnpicklingError, struct.error):
             arrays = None  # none (a segment Whoosh wrote) or damaged: the blocks answer
     held[extension] = arrays if arrays is not None else time.monotonic()
@@ -436,8 +439,8 @@ def _positions_agree(found: tuple[np.ndarray, np.ndarray, np.ndarray | None], de
 def add_arrays(storage: Any, schema: Any, segment: Any) -> bool:
     """Write the posting and position arrays of a segment that lacks them (Whoosh's own writer or an older
     archive wrote it), from its blocks, once; whether it wrote any."""
-    need_ids = not _path(storage, segment).exists()
-    need_positions = not _path(storage, segment, POSITIONS_EXTENSION).exists()
+    need_ids = not segment_file(storage, segment).exists()
+    need_positions = not segment_file(storage, segment, POSITIONS_EXTENSION).exists()
     if not (need_ids or need_positions):
         return False
     leaf = SegmentReader(storage, schema, segment)

@@ -11,6 +11,7 @@ documents, in the order the merge copies them.
 from __future__ import annotations
 
 import math
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,9 +30,10 @@ from archive.store.columns import (
     build_from_postings,
     remove_columns,
     segment_path,
+    stable_hash,
     writer_terms,
 )
-from archive.store.postings import add_arrays
+from archive.store.postings import add_arrays, segment_file
 from archive.store.segments import SegmentBuilder, merge_segments
 
 MERGE_FACTOR = 8  # this many segments of one size tier are merged into one of the next
@@ -94,8 +96,13 @@ def _load(path: Path, segment: Any) -> SegmentColumns | None:
 
 
 # (index folder, segment id, unique field) -> sorted hashes of the values the segment holds. Segments never
-# change, so this holds for the process's life; hashes of Python strings are this process's own.
+# change, so this holds for the process's life, and for good in `<segment>.<field>.vals` beside the segment.
 _VALUES: dict[tuple[str, str, str], np.ndarray] = {}
+VALUES_EXTENSION = "vals"
+
+
+def value_hashes(values: Sequence[str]) -> np.ndarray:
+    return np.fromiter((stable_hash(v) for v in values), dtype=np.int64, count=len(values))
 
 
 def may_hold(held: np.ndarray, hashes: np.ndarray) -> np.ndarray:
@@ -108,18 +115,45 @@ def may_hold(held: np.ndarray, hashes: np.ndarray) -> np.ndarray:
 
 def segment_values(storage: Any, schema: Any, segment: Any, name: str, reader: Any = None) -> np.ndarray:
     """Sorted hashes of the values a segment holds in a keyword field (ids, exact-copy keys): what may be in
-    it, at the cost of one array per segment instead of a term look-up per segment per value."""
+    it, at the cost of one array per segment instead of a term look-up per segment per value. Read from
+    the segment's file when it has one; else from its terms (a pass over all of them), then kept."""
     key = (storage.folder, segment.segment_id(), name)
     if key not in _VALUES:
-        own = reader is None
-        reader = SegmentReader(storage, schema, segment) if own else reader
-        try:
-            words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.lexicon(name)]
-        finally:
-            if own:
-                reader.close()
-        _VALUES[key] = np.sort(np.fromiter((hash(w) for w in words), dtype=np.int64, count=len(words)))
+        path = segment_file(storage, segment, f".{name}.{VALUES_EXTENSION}")
+        held = _read_values(path)
+        if held is None:
+            own = reader is None
+            reader = SegmentReader(storage, schema, segment) if own else reader
+            try:
+                words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.lexicon(name)]
+            finally:
+                if own:
+                    reader.close()
+            held = np.sort(value_hashes(words))
+            _keep_values(path, held)
+        _VALUES[key] = held
     return _VALUES[key]
+
+
+def _read_values(path: Path) -> np.ndarray | None:
+    try:
+        held = np.load(path, allow_pickle=False)
+    except (OSError, ValueError):  # none yet, or half-written by a process that died: made again
+        return None
+    return held if held.dtype == np.int64 and held.ndim == 1 else None
+
+
+def _keep_values(path: Path, held: np.ndarray) -> None:
+    """Written aside and renamed, so a reader finds the whole file or none; a read-only archive keeps none."""
+    aside = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(aside, "wb") as out:
+            np.save(out, held, allow_pickle=False)
+        os.replace(aside, path)
+    except OSError:
+        pass
+    finally:
+        aside.unlink(missing_ok=True)
 
 
 class ArchiveWriter:
@@ -179,7 +213,7 @@ class ArchiveWriter:
             values = [value for field, value in self._added if field == name]
             if not values:
                 continue
-            hashes = np.fromiter((hash(v) for v in values), dtype=np.int64, count=len(values))
+            hashes = value_hashes(values)
             maybe = np.zeros(len(values), dtype=np.bool_)
             for segment in self.writer.segments:
                 maybe |= may_hold(segment_values(self.writer.storage, self.schema, segment, name), hashes)
@@ -195,9 +229,9 @@ class ArchiveWriter:
                 new.delete_document(docnum)
             for name in self._unique:
                 values = [value for field, value in self._added if field == name]
-                _VALUES[(self.writer.storage.folder, new.segment_id(), name)] = np.sort(
-                    np.fromiter((hash(v) for v in values), dtype=np.int64, count=len(values))
-                )
+                held = np.sort(value_hashes(values))
+                _VALUES[(self.writer.storage.folder, new.segment_id(), name)] = held
+                _keep_values(segment_file(self.writer.storage, new, f".{name}.{VALUES_EXTENSION}"), held)
         merged_away: list[str] = []
 
         def merge(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
