@@ -288,16 +288,15 @@ class Indexer:
     def _write_next(self) -> None:
         """Move the oldest enriched batch into the commit window; commit the window when it is full or old."""
         batch, enriching = self._in_flight.popleft()
-        enriched: list[Article | None] = [None] * len(batch)
-        sketched: list[Sketch | None] = [None] * len(batch)
+        enriched: Sequence[Article | None]
+        sketched: Sequence[Sketch | None]
         try:
-            articles, made = enriching.result()
-            enriched[:], sketched[: len(made)] = articles, made
+            enriched, sketched = enriching.result()
         except Exception:  # the worker could not enrich this batch: it is done here, article by article if need be
-            pass
+            enriched, sketched = [None] * len(batch), []
         if not self._window:
             self._window_opened = time.monotonic()
-        self._window += zip(batch, enriched, sketched, strict=True)
+        self._window += zip(batch, enriched, sketched or [None] * len(batch), strict=True)
         full = len(self._window) >= self.settings.commit_articles
         if full or time.monotonic() - self._window_opened >= COMMIT_SECONDS:
             self._commit_window()
