@@ -101,6 +101,10 @@ _VALUES: dict[tuple[str, str, str], np.ndarray] = {}
 VALUES_EXTENSION = "vals"
 
 
+def values_file(storage: Any, segment: Any, name: str) -> Path:
+    return segment_file(storage, segment, f".{name}.{VALUES_EXTENSION}")
+
+
 def value_hashes(values: Sequence[str]) -> np.ndarray:
     return np.fromiter((stable_hash(v) for v in values), dtype=np.int64, count=len(values))
 
@@ -119,7 +123,7 @@ def segment_values(storage: Any, schema: Any, segment: Any, name: str, reader: A
     the segment's file when it has one; else from its terms (a pass over all of them), then kept."""
     key = (storage.folder, segment.segment_id(), name)
     if key not in _VALUES:
-        path = segment_file(storage, segment, f".{name}.{VALUES_EXTENSION}")
+        path = values_file(storage, segment, name)
         held = _read_values(path)
         if held is None:
             own = reader is None
@@ -231,7 +235,7 @@ class ArchiveWriter:
                 values = [value for field, value in self._added if field == name]
                 held = np.sort(value_hashes(values))
                 _VALUES[(self.writer.storage.folder, new.segment_id(), name)] = held
-                _keep_values(segment_file(self.writer.storage, new, f".{name}.{VALUES_EXTENSION}"), held)
+                _keep_values(values_file(self.writer.storage, new, name), held)
         merged_away: list[str] = []
 
         def merge(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
